@@ -1,0 +1,91 @@
+import type { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config/config.ts';
+import { registerAuth } from './http/auth.ts';
+import { registerErrorHandling, sendFrameworkError } from './http/errors.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import type { RateLimiter } from './http/rate-limit/rate-limiter.ts';
+import { actionItemsRoutes } from './http/routes/action-items.routes.ts';
+import { accountsRoutes } from './http/routes/accounts.routes.ts';
+import { apiKeysRoutes } from './http/routes/api-keys.routes.ts';
+import { goalsRoutes } from './http/routes/goals.routes.ts';
+import { healthRoutes } from './http/routes/health.routes.ts';
+import { memoriesRoutes } from './http/routes/memories.routes.ts';
+import { coerceQuery, exceedsDepth } from './http/validation.ts';
+import { parseDateTime } from './lib/time.ts';
+import type { Services } from './services.ts';
+import type { Storage } from './storage/storage.ts';
+
+export interface AppDeps {
+  config: Config;
+  storage: Storage;
+  services: Services;
+  rateLimiter: RateLimiter;
+}
+
+export type App = FastifyInstance;
+
+/** FastAPI accepts naive date-times and bare dates where the schema says `date-time`; so do we. */
+function lenientDateTime(ajv: Ajv): Ajv {
+  return ajv.addFormat('date-time', { type: 'string', validate: (value: string) => parseDateTime(value) !== undefined });
+}
+
+/** The HTTP app without listen(): what main.ts serves and what tests drive with inject(). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    // One log line per request halves throughput on cheap routes; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors: sendFrameworkError,
+    bodyLimit: deps.config.bodyLimitBytes,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      customOptions: {
+        // Query strings are coerced by coerceQuery (FastAPI's rules); JSON bodies are not coerced.
+        coerceTypes: false,
+        allErrors: true,
+        removeAdditional: true,
+        useDefaults: true,
+      },
+      // ajv-formats first (Fastify would otherwise add it last, replacing our date-time format).
+      plugins: [addFormats as unknown as (ajv: Ajv) => Ajv, lenientDateTime],
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Clients written for upstream send JSON with any (or no) content type, as `curl -d` does.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    const invalid = (message: string) =>
+      Object.assign(new Error(message), { statusCode: 422, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return done(invalid('Invalid JSON'), undefined);
+    }
+    if (exceedsDepth(parsed)) return done(invalid('recursion limit exceeded'), undefined);
+    done(null, parsed);
+  });
+  // An empty Content-Type counts as none (read as JSON, as FastAPI does) rather than a 415.
+  app.addHook('preParsing', async (request) => {
+    if (request.headers['content-type']?.trim() === '') delete request.headers['content-type'];
+  });
+
+  registerErrorHandling(app);
+  registerAuth(app, deps);
+  app.addHook('preValidation', async (request) => coerceQuery(request));
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes, deps);
+  await app.register(accountsRoutes, deps);
+  await app.register(apiKeysRoutes, deps);
+  await app.register(memoriesRoutes, deps);
+  await app.register(actionItemsRoutes, deps);
+  await app.register(goalsRoutes, deps);
+  return app;
+}

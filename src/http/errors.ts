@@ -1,0 +1,87 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, type ErrorDetail } from '../lib/errors.ts';
+import { toValidationIssues } from './validation.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** The one place an error becomes a response: `{"detail": …}`, already serialized. */
+export function sendError(reply: FastifyReply, status: number, detail: ErrorDetail, headers: Record<string, string> = {}) {
+  return reply
+    .code(status)
+    .headers(headers)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify({ detail }));
+}
+
+/** Route patterns (`/v1/dev/keys/:key_id`) by method, to tell 404 from 405. */
+function routeTable(app: FastifyInstance) {
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  app.addHook('onRoute', (route) => {
+    const source = `^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`;
+    let entry = routes.find((r) => r.pattern.source === source);
+    if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
+    for (const method of [route.method].flat()) entry.methods.add(method);
+  });
+  return (path: string) => routes.some((r) => r.pattern.test(path));
+}
+
+/**
+ * Errors Fastify raises before routing (its `frameworkErrors` hook), in our shape. An id too long
+ * for the router cannot name any resource, so it answers like an unknown one.
+ */
+export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, 404, 'Not Found');
+  if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, 400, 'Malformed percent-encoding in the URL path');
+  return sendError(reply, 400, 'Bad Request');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  const pathExists = routeTable(app);
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (pathExists(path)) return sendError(reply, 405, 'Method Not Allowed');
+    return sendError(reply, 404, 'Not Found');
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return sendError(reply, STATUS[error.code], error.detail, error.headers);
+    if (error.validation) {
+      return sendError(reply, 422, toValidationIssues(error.validation, error.validationContext ?? 'body', request));
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(reply, 422, [
+          error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? { type: 'missing', loc: ['body'], msg: 'Field required', input: null }
+            : {
+                type: 'json_invalid',
+                loc: ['body', 0],
+                msg: 'JSON decode error',
+                input: {},
+                ctx: { error: error.message || 'Invalid JSON' },
+              },
+        ]);
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, 413, 'Request body is too large');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(reply, 415, 'Unsupported Media Type');
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(reply, 400, 'Request body length does not match Content-Length');
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendError(reply, status, error.message || 'Bad Request');
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, 500, 'Internal Server Error');
+  });
+}

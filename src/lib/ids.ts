@@ -1,0 +1,31 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Memory ids are derived from content, as upstream: the first 16 bytes of SHA-256(content)
+ * formatted as a UUID with the version forced to 4 (and the RFC 4122 variant), so the same
+ * content gives the same id and creating it twice updates one record.
+ */
+export function memoryIdFor(content: string): string {
+  const bytes = createHash('sha256').update(content, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A 20-character alphanumeric id, the shape of upstream's auto-generated document ids. */
+export function autoId(length = 20): string {
+  const out: string[] = [];
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 248 = 4 × 62: rejecting bytes above it keeps every character equally likely.
+      if (byte < 248 && out.length < length) out.push(ALPHANUMERIC[byte % 62]!);
+    }
+  }
+  return out.join('');
+}
+
+/** `goal_` + 12 lowercase hex characters. */
+export const goalId = (): string => `goal_${randomBytes(6).toString('hex')}`;

@@ -1,0 +1,58 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { createRateLimiter } from './http/rate-limit/index.ts';
+import { createServices } from './services.ts';
+import { openStorage } from './storage/index.ts';
+
+/**
+ * The composition root: config → storage (migrated) → services → app → listen. SIGTERM/SIGINT
+ * stop accepting connections, let in-flight requests finish, then close the database.
+ */
+export async function serve(config: Config): Promise<void> {
+  const storage = await openStorage(config.databaseUrl);
+  const services = createServices(config, storage);
+  if (config.adminEmail && config.adminPassword) {
+    await services.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
+  }
+  const warnings: string[] = [];
+  const rateLimiter = await createRateLimiter(config, (message) => warnings.push(message));
+  const app = await buildApp({ config, storage, services, rateLimiter });
+  for (const message of warnings) app.log.warn(message);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app.log.error('in-flight requests did not finish within 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await rateLimiter.close();
+      await storage.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ address, database: config.databaseUrl.split('?')[0]?.replace(/\/\/[^@]*@/, '//***@') }, 'omi-dev-api listening');
+}
+
+export async function runServe(): Promise<void> {
+  try {
+    await serve(loadConfig());
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `Failed to start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runServe();

@@ -1,0 +1,132 @@
+import { clamp } from '../../lib/category-filter.ts';
+import { notFound, unprocessable } from '../../lib/errors.ts';
+import { autoId } from '../../lib/ids.ts';
+import { type Clock, parseDateTime, toIso } from '../../lib/time.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { DEFAULT_LIMIT } from './action-items.schema.ts';
+import type { ActionItem, ActionItemPatch } from './action-items.types.ts';
+
+export interface ListActionItemsInput {
+  conversation_id?: string | null | undefined;
+  completed?: boolean | null | undefined;
+  start_date?: string | null | undefined;
+  end_date?: string | null | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export interface CreateActionItemInput {
+  description: string;
+  completed?: boolean | undefined;
+  due_at?: string | null | undefined;
+}
+
+export interface UpdateActionItemInput {
+  description?: string | null | undefined;
+  completed?: boolean | null | undefined;
+  due_at?: string | null | undefined;
+}
+
+export const MAX_BATCH_ACTION_ITEMS = 50;
+
+/**
+ * A date-time as stored: UTC `toISOString()` text, so that string comparison in storage is
+ * chronological. Naive values are taken as UTC. Values past year 9999 would print with an
+ * expanded year (`+010000-…`) that neither sorts nor serialises as RFC 3339, so they are refused.
+ */
+function toStoredDateTime(value: string, field: string): string {
+  const iso = parseDateTime(value);
+  if (iso === undefined || !/^\d{4}-/.test(iso)) throw unprocessable(`${field} is not a valid datetime`);
+  return iso;
+}
+
+export class ActionItemsService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    private readonly newId: () => string = autoId,
+  ) {}
+
+  list(userId: string, query: ListActionItemsInput): Promise<ActionItem[]> {
+    return this.storage.actionItems.list(userId, {
+      conversationId: query.conversation_id ?? undefined,
+      completed: query.completed ?? undefined,
+      startDate: query.start_date != null ? toStoredDateTime(query.start_date, 'start_date') : undefined,
+      endDate: query.end_date != null ? toStoredDateTime(query.end_date, 'end_date') : undefined,
+      limit: clamp(query.limit ?? DEFAULT_LIMIT, 1, 1000),
+      offset: Math.max(0, query.offset ?? 0),
+    });
+  }
+
+  async create(userId: string, input: CreateActionItemInput): Promise<ActionItem> {
+    const description = input.description.trim();
+    if (description === '') throw unprocessable('description cannot be empty');
+    const item = this.prepare(userId, { ...input, description });
+    await this.storage.actionItems.insert(item);
+    return item;
+  }
+
+  /** Validates every item before the first write; then all are written in one transaction. */
+  async createBatch(userId: string, inputs: CreateActionItemInput[]): Promise<ActionItem[]> {
+    if (inputs.length === 0) return [];
+    if (inputs.length > MAX_BATCH_ACTION_ITEMS) {
+      throw unprocessable(`Maximum ${MAX_BATCH_ACTION_ITEMS} action items per batch request`);
+    }
+    const descriptions = inputs.map((item) => item.description.trim());
+    if (descriptions.some((d) => d === '')) throw unprocessable('All action items must have non-empty descriptions');
+    const items = inputs.map((input, i) => this.prepare(userId, { ...input, description: descriptions[i]! }));
+    return this.storage.transaction(async (tx) => {
+      for (const item of items) await tx.actionItems.insert(item);
+      return items;
+    });
+  }
+
+  /** As upstream: an unknown id is a 404 before the body is looked at; `due_at: null` changes nothing. */
+  async update(userId: string, id: string, input: UpdateActionItemInput): Promise<ActionItem> {
+    return this.storage.transaction(async (tx) => {
+      if (!(await tx.actionItems.get(userId, id))) throw notFound('Action item not found');
+      const now = toIso(this.clock.now());
+      const patch: ActionItemPatch = { updatedAt: now };
+      let provided = false;
+      if (input.description != null) {
+        const description = input.description.trim();
+        if (description === '') throw unprocessable('description cannot be empty');
+        patch.description = description;
+        provided = true;
+      }
+      if (input.completed != null) {
+        patch.completed = input.completed;
+        patch.completedAt = input.completed ? now : null;
+        provided = true;
+      }
+      if (input.due_at != null) {
+        patch.dueAt = toStoredDateTime(input.due_at, 'due_at');
+        provided = true;
+      }
+      if (!provided) throw unprocessable('At least one field must be provided');
+      const updated = await tx.actionItems.update(userId, id, patch);
+      if (!updated) throw notFound('Action item not found');
+      return updated;
+    });
+  }
+
+  async delete(userId: string, id: string): Promise<void> {
+    if (!(await this.storage.actionItems.delete(userId, id))) throw notFound('Action item not found');
+  }
+
+  private prepare(userId: string, input: CreateActionItemInput): ActionItem {
+    const now = toIso(this.clock.now());
+    const completed = input.completed ?? false;
+    return {
+      id: this.newId(),
+      userId,
+      description: input.description,
+      completed,
+      createdAt: now,
+      updatedAt: now,
+      dueAt: input.due_at != null ? toStoredDateTime(input.due_at, 'due_at') : null,
+      completedAt: completed ? now : null,
+      conversationId: null,
+    };
+  }
+}

@@ -1,0 +1,28 @@
+export interface ActionItem {
+  id: string;
+  userId: string;
+  description: string;
+  completed: boolean;
+  createdAt: string;
+  updatedAt: string;
+  dueAt: string | null;
+  completedAt: string | null;
+  conversationId: string | null;
+}
+
+export interface ActionItemListQuery {
+  conversationId?: string | undefined;
+  completed?: boolean | undefined;
+  startDate?: string | undefined;
+  endDate?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface ActionItemPatch {
+  description?: string;
+  completed?: boolean;
+  completedAt?: string | null;
+  dueAt?: string;
+  updatedAt: string;
+}

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { migrationProvider } from '../migrations/index.ts';
+import { createRepositories } from '../repositories/index.ts';
+import type { Database } from '../schema.ts';
+import type { Storage } from '../storage.ts';
+
+/** `sqlite:<path>` → the file path (`:memory:` for an in-memory database). */
+export function sqlitePath(url: string): string {
+  return url.slice('sqlite:'.length);
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode. `synchronous=NORMAL` with WAL is durable
+ * across a process crash (a power cut may lose the last transactions, never corrupt the file).
+ */
+export async function createSqliteStorage(url: string): Promise<Storage> {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const connection = new SQLite(path);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`Database migration ${failed ?? ''} failed: ${String(error)}`);
+  }
+
+  return {
+    ...createRepositories(db),
+    appliedMigrations: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,104 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp, type App } from '../../src/app.ts';
+import { parseConfig, type Config } from '../../src/config/config.ts';
+import { RateLimiter } from '../../src/http/rate-limit/rate-limiter.ts';
+import { MemoryRateLimitStore } from '../../src/http/rate-limit/store.ts';
+import type { Clock } from '../../src/lib/time.ts';
+import { createServices, type Services } from '../../src/services.ts';
+import { openStorage } from '../../src/storage/index.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+
+/** A clock tests can move. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-01-15T10:00:00.000Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+  set(iso: string) {
+    this.current = new Date(iso);
+  }
+}
+
+export interface TestContext {
+  app: App;
+  config: Config;
+  storage: Storage;
+  services: Services;
+  clock: TestClock;
+  close(): Promise<void>;
+  /** A new account with a session token. */
+  signIn(email?: string, name?: string): Promise<{ userId: string; session: string }>;
+  /** A new account and a developer key with these scopes (all scopes by default). */
+  developer(scopes?: string[] | null): Promise<{ userId: string; session: string; key: string; keyId: string }>;
+  /** inject() with a bearer token and a JSON body. */
+  call(method: string, url: string, token?: string, body?: unknown): Promise<LightMyRequestResponse>;
+}
+
+export const ALL_SCOPES = [
+  'conversations:read',
+  'conversations:write',
+  'memories:read',
+  'memories:write',
+  'action_items:read',
+  'action_items:write',
+  'goals:read',
+  'goals:write',
+];
+
+let counter = 0;
+
+/**
+ * The real app over a real database: in-memory SQLite by default (fresh per context). Storage
+ * choice comes from the environment only in the storage contract suite.
+ */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const config = parseConfig({ OMI_DATABASE_URL: 'sqlite::memory:', OMI_LOG_LEVEL: 'silent', ...env });
+  const storage = await openStorage(config.databaseUrl);
+  const clock = new TestClock();
+  const services = createServices(config, storage, { clock });
+  const rateLimiter = new RateLimiter(new MemoryRateLimitStore(() => clock.now().getTime()), config.rateLimitMultiplier);
+  const app = await buildApp({ config, storage, services, rateLimiter });
+  await app.ready();
+
+  const call: TestContext['call'] = (method, url, token, body) =>
+    app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+
+  const signIn: TestContext['signIn'] = async (email, name = 'Test User') => {
+    const address = email ?? `user${++counter}-${process.pid}@example.com`;
+    const user = await services.accounts.createUser({ email: address, name, password: 'correct horse battery' });
+    const grant = await services.accounts.login(address, 'correct horse battery');
+    return { userId: user.id, session: grant.token };
+  };
+
+  const developer: TestContext['developer'] = async (scopes = ALL_SCOPES) => {
+    const { userId, session } = await signIn();
+    const { key, secret } = await services.apiKeys.create(userId, { name: 'test key', scopes });
+    return { userId, session, key: secret, keyId: key.id };
+  };
+
+  return {
+    app,
+    config,
+    storage,
+    services,
+    clock,
+    signIn,
+    developer,
+    call,
+    close: async () => {
+      await app.close();
+      await storage.close();
+    },
+  };
+}

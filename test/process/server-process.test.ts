@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The server as a real process (what `npm start` runs), on a SQLite file: an acknowledged write
+ * survives SIGKILL, and SIGTERM shuts down cleanly.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'omi-process-'));
+const database = join(dir, 'omi.db');
+const children = new Set<ChildProcess>();
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+function start(): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      OMI_DATABASE_URL: `sqlite:${database}`,
+      OMI_ADMIN_EMAIL: 'owner@example.com',
+      OMI_ADMIN_PASSWORD: 'owner-password',
+      OMI_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; address?: string };
+        if (entry.msg === 'omi-dev-api listening' && entry.address) resolve({ child, url: entry.address, exited });
+      } catch {
+        // not a log line
+      }
+    });
+  });
+}
+
+async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('server process', () => {
+  it('keeps an acknowledged write across SIGKILL, and exits 0 on SIGTERM', async () => {
+    const first = await start();
+    const login = await json(`${first.url}/v1/auth/login`, {
+      method: 'POST',
+      body: JSON.stringify({ email: 'owner@example.com', password: 'owner-password' }),
+    });
+    expect(login.status).toBe(200);
+    const created = await json(`${first.url}/v1/dev/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${login.body.token}` },
+      body: JSON.stringify({ name: 'process test', scopes: ['memories:read', 'memories:write'] }),
+    });
+    const key = created.body.key as string;
+    const memory = await json(`${first.url}/v1/dev/user/memories`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+      body: JSON.stringify({ content: 'Written just before the crash', category: 'system' }),
+    });
+    expect(memory.status).toBe(200);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await start();
+    const list = await json(`${second.url}/v1/dev/user/memories`, { headers: { authorization: `Bearer ${key}` } });
+    expect(list.status).toBe(200);
+    expect(list.body.map((m: { content: string }) => m.content)).toContain('Written just before the crash');
+    // Start-up with the same admin variables is idempotent: still one account, the same key works.
+    expect((await json(`${second.url}/readyz`)).body).toEqual({ status: 'ok' });
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
