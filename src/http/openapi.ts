@@ -58,6 +58,18 @@ function optionalDefaults(querystring: Json): Json {
   return stillRequired.length > 0 ? { ...rest, required: stillRequired } : rest;
 }
 
+/** Success responses read "Successful Response", as in the published (FastAPI-generated) document. */
+function describeSuccess(document: Json): Json {
+  for (const item of Object.values((document.paths ?? {}) as Record<string, Record<string, Json>>)) {
+    for (const operation of Object.values(item)) {
+      for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, Json>)) {
+        if (status.startsWith('2') && response.description === 'Default Response') response.description = 'Successful Response';
+      }
+    }
+  }
+  return document;
+}
+
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -123,7 +135,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       transformed.response = responses;
       return { schema: transformed, url };
     },
-    transformObject: (document) => hoistComponents((document as { openapiObject: Json }).openapiObject) as never,
+    transformObject: (document) =>
+      hoistComponents(describeSuccess((document as { openapiObject: Json }).openapiObject)) as never,
   });
 
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });

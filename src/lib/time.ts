@@ -1,3 +1,5 @@
+import { unprocessable } from './errors.ts';
+
 /** The source of "now", passed explicitly so tests can move time. */
 export interface Clock {
   now(): Date;
@@ -34,5 +36,15 @@ export function parseDateTime(value: string): string | undefined {
   const [y, m, d] = trimmed.slice(0, 10).split('-').map(Number);
   const check = new Date(Date.UTC(y!, m! - 1, d!));
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m! - 1 || check.getUTCDate() !== d) return undefined;
-  return date.toISOString();
+  const iso = date.toISOString();
+  // Past year 9999 (e.g. 9999-12-31T23:59-05:00) the ISO form grows a sign and six digits, which
+  // neither sorts as text nor is RFC 3339: refuse it.
+  return /^\d{4}-/.test(iso) ? iso : undefined;
+}
+
+/** A request date-time (already format-checked) normalised for storage; 422 names the field if invalid. */
+export function toStoredDateTime(value: string, field: string): string {
+  const iso = parseDateTime(value);
+  if (iso === undefined) throw unprocessable(`${field} is not a valid datetime`);
+  return iso;
 }

@@ -199,7 +199,7 @@ describe('POST /v1/dev/user/action-items', () => {
     const { key } = await developer();
     const res = await ctx.call('POST', BASE, key, { description: 'x', due_at: '9999-12-31T23:59:59-05:00' });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toEqual({ detail: 'due_at is not a valid datetime' });
+    expect(res.json().detail[0]).toMatchObject({ type: 'datetime_parsing', loc: ['body', 'due_at'] });
   });
 
   it('returns 422 when the body is missing', async () => {

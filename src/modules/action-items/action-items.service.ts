@@ -1,7 +1,7 @@
 import { clamp } from '../../lib/category-filter.ts';
 import { notFound, unprocessable } from '../../lib/errors.ts';
 import { autoId } from '../../lib/ids.ts';
-import { type Clock, parseDateTime, toIso } from '../../lib/time.ts';
+import { type Clock, toIso, toStoredDateTime } from '../../lib/time.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { DEFAULT_LIMIT } from './action-items.schema.ts';
 import type { ActionItem, ActionItemPatch } from './action-items.types.ts';
@@ -28,17 +28,6 @@ export interface UpdateActionItemInput {
 }
 
 export const MAX_BATCH_ACTION_ITEMS = 50;
-
-/**
- * A date-time as stored: UTC `toISOString()` text, so that string comparison in storage is
- * chronological. Naive values are taken as UTC. Values past year 9999 would print with an
- * expanded year (`+010000-…`) that neither sorts nor serialises as RFC 3339, so they are refused.
- */
-function toStoredDateTime(value: string, field: string): string {
-  const iso = parseDateTime(value);
-  if (iso === undefined || !/^\d{4}-/.test(iso)) throw unprocessable(`${field} is not a valid datetime`);
-  return iso;
-}
 
 export class ActionItemsService {
   constructor(

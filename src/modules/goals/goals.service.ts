@@ -1,7 +1,7 @@
 import { clamp } from '../../lib/category-filter.ts';
 import { notFound, unprocessable } from '../../lib/errors.ts';
 import { goalId } from '../../lib/ids.ts';
-import { type Clock, parseDateTime, toIso } from '../../lib/time.ts';
+import { type Clock, toIso, toStoredDateTime } from '../../lib/time.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { CreateGoalRequest, UpdateGoalRequest } from './goals.schema.ts';
 import type { Goal, GoalHistoryEntry, GoalMetric, GoalPatch } from './goals.types.ts';
@@ -29,8 +29,7 @@ const optionalText = (value: string | null | undefined): string | null => value?
 /** Criteria are trimmed and blank entries dropped (the schema already caps them at 20). */
 const criteria = (values: readonly string[]): string[] => values.map((c) => c.trim()).filter((c) => c !== '');
 
-/** Validated request values are ISO strings already; this only normalises them to UTC. */
-const horizon = (value: string | null | undefined): string | null => (value ? (parseDateTime(value) ?? null) : null);
+const horizon = (value: string | null | undefined): string | null => (value ? toStoredDateTime(value, 'horizon_at') : null);
 
 function unit(value: string | null | undefined): string | null {
   const text = optionalText(value);
