@@ -4,6 +4,7 @@ import { parseConfig, type Config } from '../../src/config/config.ts';
 import { RateLimiter } from '../../src/http/rate-limit/rate-limiter.ts';
 import { MemoryRateLimitStore } from '../../src/http/rate-limit/store.ts';
 import type { Clock } from '../../src/lib/time.ts';
+import { SCOPES } from '../../src/modules/api-keys/scopes.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { openStorage } from '../../src/storage/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
@@ -37,16 +38,7 @@ export interface TestContext {
   call(method: string, url: string, token?: string, body?: unknown): Promise<LightMyRequestResponse>;
 }
 
-export const ALL_SCOPES = [
-  'conversations:read',
-  'conversations:write',
-  'memories:read',
-  'memories:write',
-  'action_items:read',
-  'action_items:write',
-  'goals:read',
-  'goals:write',
-];
+export const ALL_SCOPES: string[] = [...SCOPES];
 
 let counter = 0;
 

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ActionItem } from '../../modules/action-items/action-items.types.ts';
 import type { ActionItemsTable, Database } from '../schema.ts';
 import type { ActionItemsRepository } from '../storage.ts';
-import { fromFlag, toFlag } from './rows.ts';
+import { deleteOwned, fromFlag, toFlag } from './rows.ts';
 
 const toActionItem = (row: Selectable<ActionItemsTable>): ActionItem => ({
   id: row.id,
@@ -78,13 +78,6 @@ export function actionItemsRepository(db: Kysely<Database>): ActionItemsReposito
         .executeTakeFirst();
       return result.numUpdatedRows > 0n ? get(userId, id) : undefined;
     },
-    async delete(userId, id) {
-      const result = await db
-        .deleteFrom('action_items')
-        .where('user_id', '=', userId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    },
+    delete: (userId, id) => deleteOwned(db, 'action_items', userId, id),
   };
 }

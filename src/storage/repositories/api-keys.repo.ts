@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ApiKey } from '../../modules/api-keys/api-keys.types.ts';
 import type { ApiKeysTable, Database } from '../schema.ts';
 import type { ApiKeysRepository } from '../storage.ts';
-import { fromJsonList } from './rows.ts';
+import { deleteOwned, fromJsonList } from './rows.ts';
 
 const toApiKey = (row: Selectable<ApiKeysTable>): ApiKey => ({
   id: row.id,
@@ -58,14 +58,7 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
       return row && toApiKey(row);
     },
     findById,
-    async delete(userId, id) {
-      const result = await db
-        .deleteFrom('api_keys')
-        .where('user_id', '=', userId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    },
+    delete: (userId, id) => deleteOwned(db, 'api_keys', userId, id),
     async rotate(userId, id, secret) {
       const result = await db
         .updateTable('api_keys')

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Goal, GoalMetric, GoalStatus, GoalType } from '../../modules/goals/goals.types.ts';
 import type { Database, GoalsTable } from '../schema.ts';
 import type { GoalsRepository } from '../storage.ts';
-import { fromJsonList } from './rows.ts';
+import { deleteOwned, fromJsonList } from './rows.ts';
 
 const ACTIVE_STATUSES: GoalStatus[] = ['background', 'focused'];
 
@@ -102,14 +102,7 @@ export function goalsRepository(db: Kysely<Database>): GoalsRepository {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n ? get(userId, id) : undefined;
     },
-    async delete(userId, id) {
-      const result = await db
-        .deleteFrom('goals')
-        .where('user_id', '=', userId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    },
+    delete: (userId, id) => deleteOwned(db, 'goals', userId, id),
     async addHistory(userId, goalId, entry) {
       await db
         .insertInto('goal_history')

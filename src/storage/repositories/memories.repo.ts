@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Memory } from '../../modules/memories/memories.types.ts';
 import type { Database, MemoriesTable } from '../schema.ts';
 import type { MemoriesRepository } from '../storage.ts';
-import { fromFlag, fromJsonList, fromNullableFlag, toFlag } from './rows.ts';
+import { deleteOwned, fromFlag, fromJsonList, fromNullableFlag, toFlag } from './rows.ts';
 
 const toMemory = (row: Selectable<MemoriesTable>): Memory => ({
   id: row.id,
@@ -102,13 +102,6 @@ export function memoriesRepository(db: Kysely<Database>): MemoriesRepository {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n ? get(userId, id) : undefined;
     },
-    async delete(userId, id) {
-      const result = await db
-        .deleteFrom('memories')
-        .where('user_id', '=', userId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    },
+    delete: (userId, id) => deleteOwned(db, 'memories', userId, id),
   };
 }

@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+
 /** Column encodings shared by the repositories: booleans as 0/1, lists as JSON text. */
 export const toFlag = (value: boolean): number => (value ? 1 : 0);
 export const fromFlag = (value: number | null): boolean => value === 1;
@@ -11,4 +14,13 @@ export function fromJsonList(value: string | null): string[] {
   } catch {
     return [];
   }
+}
+
+/** Tables whose rows belong to one user and are addressed by (user_id, id). */
+export type OwnedTable = 'api_keys' | 'memories' | 'action_items' | 'goals';
+
+/** Deletes the owner's row; another user's id deletes nothing. */
+export async function deleteOwned(db: Kysely<Database>, table: OwnedTable, userId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom(table).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
