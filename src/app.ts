@@ -6,6 +6,7 @@ import type { Config } from './config/config.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling, sendFrameworkError } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { serializerCompiler } from './http/serializer.ts';
 import type { RateLimiter } from './http/rate-limit/rate-limiter.ts';
 import { actionItemsRoutes } from './http/routes/action-items.routes.ts';
 import { accountsRoutes } from './http/routes/accounts.routes.ts';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     if (request.headers['content-type']?.trim() === '') delete request.headers['content-type'];
   });
 
+  app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerAuth(app, deps);
   app.addHook('preValidation', async (request) => coerceQuery(request));

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /** Accounts, sessions, developer keys, memories, action items and goals. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -57,7 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('memories_user_order')
     .on('memories')
-    .columns(['user_id', 'scoring desc', 'created_at desc'])
+    .columns(['user_id', 'scoring desc', 'created_at desc', 'id'])
     .execute();
 
   await db.schema
@@ -72,11 +72,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('completed_at', 'text')
     .addColumn('conversation_id', 'text')
     .execute();
-  await db.schema
-    .createIndex('action_items_user_order')
-    .on('action_items')
-    .columns(['user_id', 'completed', 'due_at', 'created_at'])
-    .execute();
+  // Matches the list's "active-first" ORDER BY term for term, so a page is read in index order.
+  await sql`create index action_items_user_order on action_items
+    (user_id, completed, (due_at is null), due_at, created_at desc, id)`.execute(db);
 
   await db.schema
     .createTable('goals')

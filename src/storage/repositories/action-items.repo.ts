@@ -53,7 +53,7 @@ export function actionItemsRepository(db: Kysely<Database>): ActionItemsReposito
       // then newest.
       const rows = await query
         .orderBy('completed', 'asc')
-        .orderBy(sql`case when due_at is null then 1 else 0 end`)
+        .orderBy(sql`(due_at is null)`)
         .orderBy('due_at', 'asc')
         .orderBy('created_at', 'desc')
         .orderBy('id', 'asc')

@@ -1,0 +1,61 @@
+/**
+ * The server side of `npm run bench`, in its own process so the load generator does not share its
+ * event loop: seeds a temporary SQLite file, listens on a free port, and prints one JSON line
+ * `{"url","key"}` when ready. Exits when its parent closes stdin.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { parseConfig } from '../src/config/config.ts';
+import { RateLimiter } from '../src/http/rate-limit/rate-limiter.ts';
+import { MemoryRateLimitStore } from '../src/http/rate-limit/store.ts';
+import { createServices } from '../src/services.ts';
+import { openStorage } from '../src/storage/index.ts';
+
+const MEMORIES = 1000;
+const ACTION_ITEMS = 500;
+
+const dir = mkdtempSync(join(tmpdir(), 'omi-bench-'));
+const config = parseConfig({
+  OMI_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+  OMI_LOG_LEVEL: 'error',
+  OMI_RATE_LIMIT_MULTIPLIER: '1000000',
+});
+const storage = await openStorage(config.databaseUrl);
+const services = createServices(config, storage);
+const rateLimiter = new RateLimiter(new MemoryRateLimitStore(), config.rateLimitMultiplier);
+const app = await buildApp({ config, storage, services, rateLimiter });
+
+const user = await services.accounts.createUser({ email: 'bench@example.com', name: 'Bench', password: 'bench-password' });
+const { secret } = await services.apiKeys.create(user.id, {
+  name: 'bench',
+  scopes: ['memories:read', 'memories:write', 'action_items:read', 'action_items:write', 'goals:read'],
+});
+for (let i = 0; i < MEMORIES; i += 25) {
+  await services.memories.createBatch(
+    user.id,
+    Array.from({ length: 25 }, (_, j) => ({
+      content: `Memory ${i + j}: I had a meeting about project ${(i + j) % 37} and prefer tea over coffee ${i + j}`,
+      category: (i + j) % 3 === 0 ? 'interesting' : 'system',
+    })),
+  );
+}
+for (let i = 0; i < ACTION_ITEMS; i++) {
+  await services.actionItems.create(user.id, {
+    description: `Follow up on item ${i}`,
+    completed: i % 4 === 0,
+    due_at: i % 2 === 0 ? new Date(Date.UTC(2026, 0, 1 + (i % 300))).toISOString() : null,
+  });
+}
+
+const url = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ url, key: secret })}\n`);
+
+process.stdin.resume();
+process.stdin.on('end', async () => {
+  await app.close();
+  await storage.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
