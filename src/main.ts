@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { createRateLimiter } from './http/rate-limit/index.ts';
+import { isEntryPoint } from './lib/entry-point.ts';
 import { createServices } from './services.ts';
 import { openStorage } from './storage/index.ts';
 
@@ -55,4 +56,4 @@ export async function runServe(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runServe();
+if (isEntryPoint(import.meta.url)) await runServe();

@@ -1,6 +1,6 @@
-import { readFileSync, realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, type HelpContext } from 'commander';
+import { isEntryPoint } from '../lib/entry-point.ts';
 import { AppError } from '../lib/errors.ts';
 import { CliContext, type CliIo } from './context.ts';
 import { registerKeysCommands } from './keys.command.ts';
@@ -75,16 +75,6 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return pathToFileURL(realpathSync(script)).href === import.meta.url;
-  } catch {
-    return false;
-  }
-}
-
 // `npm run cli -- …` runs this file directly; the bin launcher imports it and calls runCli itself.
 // exitCode, not exit(): `serve` resolves once listening and must keep the process alive.
-if (isEntryPoint()) process.exitCode = await runCli(process.argv.slice(2));
+if (isEntryPoint(import.meta.url)) process.exitCode = await runCli(process.argv.slice(2));

@@ -22,16 +22,14 @@ export function sendError(reply: FastifyReply, status: number, detail: ErrorDeta
     .send(JSON.stringify({ detail }));
 }
 
-/** Route patterns (`/v1/dev/keys/:key_id`) by method, to tell 404 from 405. */
-function routeTable(app: FastifyInstance) {
-  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+/** Every route's path pattern (`/v1/dev/keys/:key_id`), to tell an unknown path (404) from a wrong method (405). */
+function routePaths(app: FastifyInstance) {
+  const patterns = new Map<string, RegExp>();
   app.addHook('onRoute', (route) => {
     const source = `^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`;
-    let entry = routes.find((r) => r.pattern.source === source);
-    if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
-    for (const method of [route.method].flat()) entry.methods.add(method);
+    if (!patterns.has(source)) patterns.set(source, new RegExp(source));
   });
-  return (path: string) => routes.some((r) => r.pattern.test(path));
+  return (path: string) => [...patterns.values()].some((pattern) => pattern.test(path));
 }
 
 /**
@@ -45,7 +43,7 @@ export function sendFrameworkError(error: FastifyError, _request: FastifyRequest
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  const pathExists = routeTable(app);
+  const pathExists = routePaths(app);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
