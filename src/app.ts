@@ -14,7 +14,8 @@ import { apiKeysRoutes } from './http/routes/api-keys.routes.ts';
 import { goalsRoutes } from './http/routes/goals.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { memoriesRoutes } from './http/routes/memories.routes.ts';
-import { coerceQuery, exceedsDepth } from './http/validation.ts';
+import { coerceQuery, exceedsDepth, nulIssue, nulPath, rejectNul } from './http/validation.ts';
+import { unprocessable } from './lib/errors.ts';
 import { parseDateTime } from './lib/time.ts';
 import type { Services } from './services.ts';
 import type { Storage } from './storage/storage.ts';
@@ -70,6 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       return done(invalid('Invalid JSON'), undefined);
     }
     if (exceedsDepth(parsed)) return done(invalid('recursion limit exceeded'), undefined);
+    const nulAt = nulPath(parsed);
+    if (nulAt) return done(unprocessable([nulIssue('body', parsed, nulAt)]), undefined);
     done(null, parsed);
   });
   // An empty Content-Type counts as none (read as JSON, as FastAPI does) rather than a 415.
@@ -80,7 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerAuth(app, deps);
-  app.addHook('preValidation', async (request) => coerceQuery(request));
+  app.addHook('preValidation', async (request) => {
+    rejectNul(request);
+    coerceQuery(request);
+  });
   await registerOpenApi(app);
 
   await app.register(healthRoutes, deps);

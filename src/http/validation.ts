@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { notFound, unprocessable } from '../lib/errors.ts';
 
 /**
  * Request validation errors in FastAPI's shape, so clients written for upstream parse them:
@@ -141,6 +142,45 @@ export function exceedsDepth(value: unknown, limit = MAX_JSON_DEPTH): boolean {
     for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+/**
+ * Where a NUL character (U+0000) sits in a parsed value (keys included), if anywhere. PostgreSQL
+ * text cannot hold it, so it is refused at the edge, on every database alike.
+ */
+export function nulPath(value: unknown): (string | number)[] | undefined {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [node, path] = entry;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) return path;
+    } else if (Array.isArray(node)) {
+      node.forEach((child, i) => stack.push([child, [...path, i]]));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        if (key.includes('\u0000')) return [...path, key];
+        stack.push([child, [...path, key]]);
+      }
+    }
+  }
+  return undefined;
+}
+
+export function nulIssue(location: 'body' | 'query', root: unknown, path: (string | number)[]): ValidationIssue {
+  const input = valueAt(root, path);
+  return { type: 'string_nul', loc: [location, ...path], msg: 'String should not contain NUL characters (\\u0000)', input: input ?? null };
+}
+
+/**
+ * Before validation: a path id with a NUL cannot name anything (404); a query value with one is
+ * a 422. (Bodies are checked when parsed.)
+ */
+export function rejectNul(request: FastifyRequest): void {
+  const params = request.params as Record<string, unknown> | undefined;
+  if (params && nulPath(params)) throw notFound('Not Found');
+  const query = request.query as Record<string, unknown> | undefined;
+  const at = query && nulPath(query);
+  if (at) throw unprocessable([nulIssue('query', query, at)]);
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on', 't', 'y']);

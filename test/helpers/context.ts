@@ -8,6 +8,7 @@ import { SCOPES } from '../../src/modules/api-keys/scopes.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { openStorage } from '../../src/storage/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
+import { freshDatabase, POSTGRES_TEST_URL } from './databases.ts';
 
 /** A clock tests can move. */
 export class TestClock implements Clock {
@@ -43,11 +44,13 @@ export const ALL_SCOPES: string[] = [...SCOPES];
 let counter = 0;
 
 /**
- * The real app over a real database: in-memory SQLite by default (fresh per context). Storage
- * choice comes from the environment only in the storage contract suite.
+ * The real app over a real, fresh database: in-memory SQLite, or a schema of its own in the
+ * PostgreSQL named by OMI_TEST_DATABASE_URL (so every HTTP suite runs on both in CI). A test that
+ * passes OMI_DATABASE_URL gets exactly that database.
  */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const config = parseConfig({ OMI_DATABASE_URL: 'sqlite::memory:', OMI_LOG_LEVEL: 'silent', ...env });
+  const database = env.OMI_DATABASE_URL ? undefined : await freshDatabase(POSTGRES_TEST_URL ? 'postgres' : 'sqlite');
+  const config = parseConfig({ OMI_DATABASE_URL: database?.url ?? 'sqlite::memory:', OMI_LOG_LEVEL: 'silent', ...env });
   const storage = await openStorage(config.databaseUrl);
   const clock = new TestClock();
   const services = createServices(config, storage, { clock });
@@ -91,6 +94,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     close: async () => {
       await app.close();
       await storage.close();
+      await database?.drop();
     },
   };
 }

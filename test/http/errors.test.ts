@@ -306,3 +306,33 @@ describe('no stack traces', () => {
     }
   });
 });
+
+describe('NUL characters (U+0000), which PostgreSQL text cannot hold', () => {
+  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let key: string;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    ({ key } = await ctx.developer());
+  });
+  afterAll(() => ctx.close());
+
+  it('PATCH /v1/dev/user/memories/{memory_id} › returns 404 for an id containing NUL', async () => {
+    const res = await ctx.call('PATCH', '/v1/dev/user/memories/a%00b', key, { content: 'x' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ detail: 'Not Found' });
+  });
+
+  it('POST /v1/dev/user/memories › returns 422 naming the field whose text contains NUL', async () => {
+    const res = await ctx.call('POST', '/v1/dev/user/memories', key, { content: 'a\u0000b', tags: ['ok'] });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().detail).toEqual([
+      { type: 'string_nul', loc: ['body', 'content'], msg: 'String should not contain NUL characters (\\u0000)', input: 'a\u0000b' },
+    ]);
+  });
+
+  it('GET /v1/dev/user/action-items › returns 422 for a query value containing NUL', async () => {
+    const res = await ctx.call('GET', '/v1/dev/user/action-items?conversation_id=a%00', key);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().detail[0]).toMatchObject({ type: 'string_nul', loc: ['query', 'conversation_id'] });
+  });
+});

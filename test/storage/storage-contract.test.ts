@@ -3,14 +3,12 @@ import { openStorage } from '../../src/storage/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import type { Memory } from '../../src/modules/memories/memories.types.ts';
 import type { ActionItem } from '../../src/modules/action-items/action-items.types.ts';
+import { DATABASE_KINDS, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 
 /**
  * One contract, every adapter: the same behaviour is required of each database the server can
- * run on. SQLite always; a PostgreSQL URL in OMI_TEST_DATABASE_URL adds it once that adapter exists.
+ * run on. SQLite always; PostgreSQL when OMI_TEST_DATABASE_URL names one (CI sets it).
  */
-const adapters: { name: string; url: string }[] = [{ name: 'sqlite', url: 'sqlite::memory:' }];
-const extra = process.env.OMI_TEST_DATABASE_URL;
-if (extra && extra.startsWith('sqlite:')) adapters.push({ name: 'sqlite (env)', url: extra });
 
 const T0 = '2026-01-15T10:00:00.000Z';
 
@@ -45,17 +43,22 @@ const item = (userId: string, id: string, overrides: Partial<ActionItem> = {}): 
   ...overrides,
 });
 
-describe.each(adapters)('storage contract ($name)', ({ url }) => {
+describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
   let storage: Storage;
+  let database: TestDatabase;
   const users = ['u-alice', 'u-bob'];
 
   beforeEach(async () => {
-    storage = await openStorage(url);
+    database = await freshDatabase(kind);
+    storage = await openStorage(database.url);
     for (const id of users) {
       await storage.users.insert({ id, email: `${id}@example.com`, name: id, passwordHash: 'x', createdAt: T0 });
     }
   });
-  afterEach(() => storage.close());
+  afterEach(async () => {
+    await storage.close();
+    await database.drop();
+  });
 
   it('users › finds by email and id; emails are unique', async () => {
     expect((await storage.users.findByEmail('u-alice@example.com'))?.id).toBe('u-alice');

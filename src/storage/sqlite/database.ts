@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import { migrationProvider } from '../migrations/index.ts';
-import { createRepositories } from '../repositories/index.ts';
+import { Kysely, SqliteDialect } from 'kysely';
+import { kyselyStorage } from '../kysely-storage.ts';
 import type { Database } from '../schema.ts';
 import type { Storage } from '../storage.ts';
+import { migrationProvider } from './migrations/index.ts';
 
 /**
  * Kysely prepares every query it runs; preparing is a quarter of a short query's cost. The
@@ -47,20 +47,5 @@ export async function createSqliteStorage(url: string): Promise<Storage> {
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-  if (error) {
-    await db.destroy();
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`Database migration ${failed ?? ''} failed: ${String(error)}`);
-  }
-
-  return {
-    ...createRepositories(db),
-    appliedMigrations: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
-    transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
-    ping: async () => {
-      await sql`select 1`.execute(db);
-    },
-    close: () => db.destroy(),
-  };
+  return kyselyStorage(db, migrationProvider);
 }

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as foundation from './0001-foundation.ts';
+
+/**
+ * Forward-only PostgreSQL migrations (the SQLite adapter has its own, table for table), applied in name order at start-up (and by `omi-dev-api migrate`).
+ * Never edit a migration that has shipped: add the next one.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
