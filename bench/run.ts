@@ -4,6 +4,7 @@
  * depend on the machine and on the load generator sharing it; compare runs on the same one.
  *
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=10 npm run bench
+ *   BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/postgres npm run bench   # on PostgreSQL
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -40,7 +41,8 @@ const scenarios: { name: string; method: 'GET' | 'POST'; path: string; body?: ()
   },
 ];
 
-console.log(`omi-dev-api bench: ${seconds}s per scenario, ${connections} connections, node ${process.version}`);
+const database = process.env.BENCH_DATABASE?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
+console.log(`omi-dev-api bench on ${database}: ${seconds}s per scenario, ${connections} connections, node ${process.version}`);
 console.log('scenario'.padEnd(48), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8));
 for (const scenario of scenarios) {
   const result = await autocannon({

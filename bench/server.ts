@@ -12,13 +12,16 @@ import { RateLimiter } from '../src/http/rate-limit/rate-limiter.ts';
 import { MemoryRateLimitStore } from '../src/http/rate-limit/store.ts';
 import { createServices } from '../src/services.ts';
 import { openStorage } from '../src/storage/index.ts';
+import { freshPostgres } from '../test/helpers/databases.ts';
 
 const MEMORIES = 1000;
 const ACTION_ITEMS = 500;
 
+// BENCH_DATABASE=postgres://… runs on a schema of its own in that database, dropped at exit.
 const dir = mkdtempSync(join(tmpdir(), 'omi-bench-'));
+const postgres = process.env.BENCH_DATABASE?.startsWith('postgres') ? await freshPostgres(process.env.BENCH_DATABASE) : undefined;
 const config = parseConfig({
-  OMI_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+  OMI_DATABASE_URL: postgres?.url ?? `sqlite:${join(dir, 'bench.db')}`,
   OMI_LOG_LEVEL: 'error',
   OMI_RATE_LIMIT_MULTIPLIER: '1000000',
 });
@@ -56,6 +59,7 @@ process.stdin.resume();
 process.stdin.on('end', async () => {
   await app.close();
   await storage.close();
+  await postgres?.drop();
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 });
