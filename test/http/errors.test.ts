@@ -285,7 +285,7 @@ describe('health', () => {
       expectCleanError(response, 503);
       expect((await broken.call('GET', '/healthz')).statusCode).toBe(200);
     } finally {
-      await broken.app.close();
+      await broken.close();
     }
   });
 });
@@ -302,7 +302,7 @@ describe('no stack traces', () => {
       expect(response.body).not.toMatch(STACK_TRACE);
       expect(response.body).not.toMatch(/sqlite|database|closed/i);
     } finally {
-      await broken.app.close();
+      await broken.close();
     }
   });
 });
