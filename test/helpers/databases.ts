@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { RedisRateLimitStore } from '../../src/http/rate-limit/redis-store.ts';
 
 /**
  * The databases a storage-level suite runs over: SQLite always; PostgreSQL too when
@@ -41,3 +42,13 @@ export async function freshDatabase(kind: 'sqlite' | 'postgres'): Promise<TestDa
 }
 
 export const DATABASE_KINDS: ('sqlite' | 'postgres')[] = POSTGRES_TEST_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** The Redis that rate-limit tests use; they are skipped when it does not answer. */
+export const REDIS_TEST_URL = process.env.OMI_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function redisAvailable(): Promise<boolean> {
+  const store = new RedisRateLimitStore(REDIS_TEST_URL);
+  const ok = await store.connect();
+  await store.close();
+  return ok;
+}

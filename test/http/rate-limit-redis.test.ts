@@ -6,15 +6,7 @@ import { buildApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { createServices } from '../../src/services.ts';
 import { openStorage } from '../../src/storage/index.ts';
-
-const REDIS_URL = process.env.OMI_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const store = new RedisRateLimitStore(REDIS_URL);
-  const ok = await store.connect();
-  await store.close();
-  return ok;
-}
+import { redisAvailable, REDIS_TEST_URL as REDIS_URL } from '../helpers/databases.ts';
 
 /** A TCP proxy in front of Redis that can be cut and restored, to play "Redis went away". */
 async function startProxy(target: URL): Promise<{ port: number; cut(): void; restore(): Promise<void>; close(): Promise<void> }> {

@@ -6,16 +6,7 @@ import { RedisRateLimitStore } from '../../src/http/rate-limit/redis-store.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { openStorage } from '../../src/storage/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { freshPostgres, POSTGRES_TEST_URL, type TestDatabase } from '../helpers/databases.ts';
-
-const REDIS_URL = process.env.OMI_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const store = new RedisRateLimitStore(REDIS_URL);
-  const ok = await store.connect();
-  await store.close();
-  return ok;
-}
+import { freshPostgres, POSTGRES_TEST_URL, redisAvailable, REDIS_TEST_URL as REDIS_URL, type TestDatabase } from '../helpers/databases.ts';
 
 interface Instance {
   app: App;
