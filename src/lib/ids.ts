@@ -29,3 +29,26 @@ export function autoId(length = 20): string {
 
 /** `goal_` + 12 lowercase hex characters. */
 export const goalId = (): string => `goal_${randomBytes(6).toString('hex')}`;
+
+/** RFC 4122 version-5 (SHA-1, name-based) UUID of `name` in `namespace`. */
+export function uuidV5(name: string, namespace: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const bytes = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Upstream's namespace for conversation ids derived from a client session id. */
+export const CLIENT_SESSION_NAMESPACE = 'fb2f1f36-3c84-47a4-9c62-b3f6fdb3fd13';
+
+/**
+ * A from-segments conversation sent with `client_session_id` gets a deterministic id, as
+ * upstream: UUIDv5(namespace, `{uid}\0{client_session_id}`). Retries land on the same record.
+ */
+export const conversationIdForSession = (userId: string, clientSessionId: string): string =>
+  uuidV5(`${userId}\u0000${clientSessionId}`, CLIENT_SESSION_NAMESPACE);
+
+/** A stable UUID-shaped id for something identified by its parts (system folders, daily summaries). */
+export const derivedId = (...parts: string[]): string => memoryIdFor(parts.join('\u0000'));

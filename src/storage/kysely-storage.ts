@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
-import { createRepositories } from './repositories/index.ts';
+import { createRepositories, type DialectCapabilities } from './repositories/index.ts';
 import type { Database } from './schema.ts';
 import type { Storage } from './storage.ts';
 
@@ -10,6 +10,7 @@ import type { Storage } from './storage.ts';
 export async function kyselyStorage(
   db: Kysely<Database>,
   migrations: MigrationProvider,
+  capabilities: DialectCapabilities,
   options: { migrationTableSchema?: string } = {},
 ): Promise<Storage> {
   const { error, results } = await new Migrator({ db, provider: migrations, ...options }).migrateToLatest();
@@ -19,9 +20,9 @@ export async function kyselyStorage(
     throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   return {
-    ...createRepositories(db),
+    ...createRepositories(db, capabilities),
     appliedMigrations: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
-    transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
+    transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx, capabilities))),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

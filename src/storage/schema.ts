@@ -13,6 +13,10 @@ export interface Database {
   action_items: ActionItemsTable;
   goals: GoalsTable;
   goal_history: GoalHistoryTable;
+  conversations: ConversationsTable;
+  folders: FoldersTable;
+  daily_summaries: DailySummariesTable;
+  jobs: JobsTable;
 }
 
 export interface UsersTable {
@@ -104,4 +108,95 @@ export interface GoalHistoryTable {
   user_id: string;
   value: number;
   recorded_at: string;
+}
+
+export interface ConversationsTable {
+  user_id: string;
+  id: string;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  source: string;
+  language: string | null;
+  /** ConversationStatus; `processing` while a create holds the idempotency claim. */
+  status: string;
+  discarded: number;
+  starred: number;
+  folder_id: string | null;
+  title: string;
+  overview: string;
+  emoji: string;
+  category: string;
+  /** JSON arrays of the structured summary's action items and events. */
+  action_items: string;
+  events: string;
+  /** JSON array of stored transcript segments (from-segments conversations). */
+  transcript_segments: string;
+  /** The submitted text of a text-created conversation. */
+  text: string | null;
+  text_source: string | null;
+  text_source_spec: string | null;
+  /** JSON object, or null. */
+  geolocation: string | null;
+  client_session_id: string | null;
+  client_device_id: string | null;
+  client_platform: string | null;
+  /** When the idempotency claim was taken (a `processing` row older than 15 minutes is stale). */
+  claimed_at: string | null;
+}
+
+export interface FoldersTable {
+  user_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  color: string;
+  icon: string;
+  /** The folder's place in the list (`order` on the wire; a reserved word in SQL). */
+  position: number;
+  is_default: number;
+  is_system: number;
+  /** `work` | `personal` | `social` for system folders. */
+  category_mapping: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DailySummariesTable {
+  user_id: string;
+  id: string;
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  day_emoji: string;
+  headline: string;
+  overview: string;
+  /** JSON: stats object, highlights, action items, knowledge nuggets. */
+  stats: string;
+  highlights: string;
+  action_items: string;
+  knowledge_nuggets: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  /** JSON object. */
+  payload: string;
+  /** `queued` → `running` → deleted on success; `failed` once attempts run out. */
+  status: string;
+  /** At most one queued job per key: enqueueing again while one waits adds nothing. */
+  dedupe_key: string | null;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  /** Who holds the job and until when; an expired lease lets any worker take it over. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -3,6 +3,10 @@ import type { ActionItem, ActionItemListQuery, ActionItemPatch } from '../module
 import type { ApiKey } from '../modules/api-keys/api-keys.types.ts';
 import type { Goal, GoalHistoryEntry, GoalPatch } from '../modules/goals/goals.types.ts';
 import type { Memory, MemoryListQuery, MemoryPatch } from '../modules/memories/memories.types.ts';
+import type { Conversation, ConversationListQuery } from '../modules/conversations/conversations.types.ts';
+import type { DailySummary, DailySummaryListQuery } from '../modules/daily-summaries/daily-summaries.types.ts';
+import type { Folder } from '../modules/folders/folders.types.ts';
+import type { Job, NewJob } from '../jobs/jobs.types.ts';
 
 /**
  * What the services need from a database. Adapters (src/storage/sqlite, later postgres) build it;
@@ -15,6 +19,10 @@ export interface Storage {
   readonly memories: MemoriesRepository;
   readonly actionItems: ActionItemsRepository;
   readonly goals: GoalsRepository;
+  readonly conversations: ConversationsRepository;
+  readonly folders: FoldersRepository;
+  readonly dailySummaries: DailySummariesRepository;
+  readonly jobs: JobsRepository;
   /** Runs `work` against repositories bound to one transaction: all of it is written, or none. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** The migrations this open applied (empty when the schema was already current). */
@@ -69,6 +77,8 @@ export interface MemoriesRepository {
 
 export interface ActionItemsRepository {
   insert(item: ActionItem): Promise<void>;
+  /** Open items created at or after `since`, newest first (what extraction deduplicates against). */
+  listOpenSince(userId: string, since: string): Promise<ActionItem[]>;
   list(userId: string, query: ActionItemListQuery): Promise<ActionItem[]>;
   get(userId: string, id: string): Promise<ActionItem | undefined>;
   update(userId: string, id: string, patch: ActionItemPatch): Promise<ActionItem | undefined>;
@@ -84,4 +94,52 @@ export interface GoalsRepository {
   delete(userId: string, id: string): Promise<boolean>;
   addHistory(userId: string, goalId: string, entry: GoalHistoryEntry): Promise<void>;
   history(userId: string, goalId: string, since: string): Promise<GoalHistoryEntry[]>;
+}
+
+export interface ConversationsRepository {
+  insert(conversation: Conversation): Promise<void>;
+  /** Inserts unless the id exists; true when this call inserted it (took the idempotency claim). */
+  claim(conversation: Conversation): Promise<boolean>;
+  /** Moves a `processing` claim taken before `staleBefore` to a new owner; true when it did. */
+  takeOverStaleClaim(userId: string, id: string, staleBefore: string, claimedAt: string): Promise<boolean>;
+  /** Deletes a `processing` placeholder, only if it is still the claim taken at `claimedAt`. */
+  releaseClaim(userId: string, id: string, claimedAt: string): Promise<void>;
+  /** Writes every column of an existing record; false if it is gone. */
+  save(conversation: Conversation): Promise<boolean>;
+  get(userId: string, id: string, options: { withTranscript: boolean }): Promise<Conversation | undefined>;
+  /** Completed, kept conversations, newest first. */
+  list(userId: string, query: ConversationListQuery): Promise<Conversation[]>;
+  /** Completed, kept conversations started in [from, to), oldest first, without transcripts. */
+  listStartedBetween(userId: string, from: string, to: string): Promise<Conversation[]>;
+  /** Words in each conversation's transcript or text. */
+  wordCounts(userId: string, ids: string[]): Promise<Map<string, number>>;
+  /** Completed, kept conversations per folder id. */
+  countByFolder(userId: string): Promise<Map<string, number>>;
+  delete(userId: string, id: string): Promise<boolean>;
+}
+
+export interface FoldersRepository {
+  /** Sorted by `order`. */
+  list(userId: string): Promise<Folder[]>;
+  insertIfAbsent(folder: Folder): Promise<void>;
+}
+
+export interface DailySummariesRepository {
+  /** One summary per user and date: a second write for the date replaces the content, keeping id and created_at. */
+  upsert(summary: DailySummary): Promise<void>;
+  deleteForDate(userId: string, date: string): Promise<void>;
+  /** Newest date first. */
+  list(userId: string, query: DailySummaryListQuery): Promise<DailySummary[]>;
+  get(userId: string, id: string): Promise<DailySummary | undefined>;
+}
+
+export interface JobsRepository {
+  enqueue(job: Required<Omit<NewJob, 'dedupeKey'>> & { id: string; dedupeKey: string | undefined; now: string }): Promise<void>;
+  /** Takes the oldest due job (or one whose lease ran out) for `owner` until `leaseUntil`. */
+  claim(owner: string, now: string, leaseUntil: string): Promise<Job | undefined>;
+  /** Removes a finished job; false if `owner` no longer holds it (its lease was taken over). */
+  complete(id: string, owner: string): Promise<boolean>;
+  /** Gives a job back after a failure: queued again at `runAt`, or `failed` for good. */
+  release(id: string, owner: string, outcome: { failed: boolean; runAt: string; error: string; now: string }): Promise<void>;
+  list(filter?: { userId?: string; status?: Job['status'] }): Promise<Job[]>;
 }

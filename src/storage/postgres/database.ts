@@ -25,5 +25,5 @@ export async function createPostgresStorage(url: string, options: { poolSize?: n
     await db.destroy();
     throw error;
   }
-  return kyselyStorage(db, migrationProvider, { migrationTableSchema: schema });
+  return kyselyStorage(db, migrationProvider, { skipLocked: true }, { migrationTableSchema: schema });
 }

@@ -43,6 +43,17 @@ export function actionItemsRepository(db: Kysely<Database>): ActionItemsReposito
         })
         .execute();
     },
+    async listOpenSince(userId, since) {
+      const rows = await db
+        .selectFrom('action_items')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('completed', '=', 0)
+        .where('created_at', '>=', since)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(toActionItem);
+    },
     async list(userId, q) {
       let query = db.selectFrom('action_items').selectAll().where('user_id', '=', userId);
       if (q.conversationId !== undefined) query = query.where('conversation_id', '=', q.conversationId);

@@ -6,12 +6,22 @@ import { apiKeysRepository } from './api-keys.repo.ts';
 import { goalsRepository } from './goals.repo.ts';
 import { memoriesRepository } from './memories.repo.ts';
 import { sessionsRepository, usersRepository } from './accounts.repo.ts';
+import { conversationsRepository } from './conversations.repo.ts';
+import { dailySummariesRepository } from './daily-summaries.repo.ts';
+import { foldersRepository } from './folders.repo.ts';
+import { jobsRepository } from './jobs.repo.ts';
+
+/** What differs between databases, as capabilities rather than `if (postgres)`. */
+export interface DialectCapabilities {
+  /** `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL); SQLite serialises writers instead. */
+  skipLocked: boolean;
+}
 
 /**
  * The repositories, written once in dialect-neutral Kysely. An adapter passes its own Kysely
  * instance (or a transaction) and gets the same behaviour on its database.
  */
-export function createRepositories(db: Kysely<Database>): Repositories {
+export function createRepositories(db: Kysely<Database>, capabilities: DialectCapabilities): Repositories {
   return {
     users: usersRepository(db),
     sessions: sessionsRepository(db),
@@ -19,5 +29,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     memories: memoriesRepository(db),
     actionItems: actionItemsRepository(db),
     goals: goalsRepository(db),
+    conversations: conversationsRepository(db),
+    folders: foldersRepository(db),
+    dailySummaries: dailySummariesRepository(db),
+    jobs: jobsRepository(db, capabilities),
   };
 }

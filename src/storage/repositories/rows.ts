@@ -16,8 +16,18 @@ export function fromJsonList(value: string | null): string[] {
   }
 }
 
+/** A JSON column read back; a value that does not parse yields the fallback (lists skip bad records, never fail). */
+export function fromJson<T>(value: string | null, fallback: T): T {
+  if (value === null) return fallback;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return fallback;
+  }
+}
+
 /** Tables whose rows belong to one user and are addressed by (user_id, id). */
-export type OwnedTable = 'api_keys' | 'memories' | 'action_items' | 'goals';
+export type OwnedTable = 'api_keys' | 'memories' | 'action_items' | 'goals' | 'conversations' | 'daily_summaries';
 
 /** Deletes the owner's row; another user's id deletes nothing. */
 export async function deleteOwned(db: Kysely<Database>, table: OwnedTable, userId: string, id: string): Promise<boolean> {

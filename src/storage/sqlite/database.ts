@@ -47,5 +47,5 @@ export async function createSqliteStorage(url: string): Promise<Storage> {
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 
-  return kyselyStorage(db, migrationProvider);
+  return kyselyStorage(db, migrationProvider, { skipLocked: false });
 }

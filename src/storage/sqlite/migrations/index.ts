@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.ts';
+import * as conversations from './0002-conversations.ts';
 
 /**
  * Forward-only migrations, applied in name order at start-up (and by `omi-dev-api migrate`).
@@ -7,6 +8,7 @@ import * as foundation from './0001-foundation.ts';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-conversations': conversations,
 };
 
 export const migrationProvider: MigrationProvider = {

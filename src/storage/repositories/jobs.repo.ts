@@ -1,0 +1,128 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Job } from '../../jobs/jobs.types.ts';
+import type { Database, JobsTable } from '../schema.ts';
+import type { JobsRepository } from '../storage.ts';
+import { fromJson } from './rows.ts';
+
+const toJob = (row: Selectable<JobsTable>): Job => ({
+  id: row.id,
+  userId: row.user_id,
+  kind: row.kind,
+  payload: fromJson(row.payload, {}),
+  status: row.status as Job['status'],
+  dedupeKey: row.dedupe_key,
+  attempts: row.attempts,
+  maxAttempts: row.max_attempts,
+  runAt: row.run_at,
+  leaseOwner: row.lease_owner,
+  leaseUntil: row.lease_until,
+  lastError: row.last_error,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/**
+ * The job queue. A claim is one UPDATE of the oldest due row (queued, or running with an expired
+ * lease), so two workers never take the same job; where the database has row locks
+ * (`skipLocked`), competing claims skip rows another transaction holds instead of waiting.
+ */
+export function jobsRepository(db: Kysely<Database>, capabilities: { skipLocked: boolean }): JobsRepository {
+  return {
+    async enqueue(job) {
+      await db
+        .insertInto('jobs')
+        .values({
+          id: job.id,
+          user_id: job.userId,
+          kind: job.kind,
+          payload: JSON.stringify(job.payload),
+          status: 'queued',
+          dedupe_key: job.dedupeKey ?? null,
+          attempts: 0,
+          max_attempts: job.maxAttempts,
+          run_at: job.runAt,
+          lease_owner: null,
+          lease_until: null,
+          last_error: null,
+          created_at: job.now,
+          updated_at: job.now,
+        })
+        .onConflict((oc) => oc.column('dedupe_key').where('status', '=', sql.lit('queued')).doNothing())
+        .execute();
+    },
+    async claim(owner, now, leaseUntil) {
+      const due = db
+        .selectFrom('jobs')
+        .select('id')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
+            eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+          ]),
+        )
+        .orderBy('run_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(1)
+        .$if(capabilities.skipLocked, (qb) => qb.forUpdate().skipLocked());
+      const row = await db
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: 'running',
+          lease_owner: owner,
+          lease_until: leaseUntil,
+          attempts: eb('attempts', '+', 1),
+          updated_at: now,
+        }))
+        .where('id', '=', due)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toJob(row);
+    },
+    async complete(id, owner) {
+      const result = await db
+        .deleteFrom('jobs')
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+    async release(id, owner, outcome) {
+      if (!outcome.failed) {
+        // Another copy may have been queued while this one ran; then that copy does the work.
+        const waiting = await db
+          .selectFrom('jobs as j')
+          .innerJoin('jobs as q', (join) => join.onRef('q.dedupe_key', '=', 'j.dedupe_key'))
+          .select('q.id')
+          .where('j.id', '=', id)
+          .where('q.status', '=', 'queued')
+          .executeTakeFirst();
+        if (waiting) {
+          await db.deleteFrom('jobs').where('id', '=', id).where('lease_owner', '=', owner).execute();
+          return;
+        }
+      }
+      await db
+        .updateTable('jobs')
+        .set({
+          status: outcome.failed ? 'failed' : 'queued',
+          run_at: outcome.runAt,
+          last_error: outcome.error,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: outcome.now,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+    async list(filter) {
+      let query = db.selectFrom('jobs').selectAll();
+      if (filter?.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+      if (filter?.status !== undefined) query = query.where('status', '=', filter.status);
+      const rows = await query.orderBy('run_at', 'asc').orderBy('id', 'asc').execute();
+      return rows.map(toJob);
+    },
+  };
+}
