@@ -15,6 +15,8 @@ export interface Config {
   readonly rateLimitMultiplier: number;
   readonly redisUrl: string | undefined;
   readonly llm: OpenAiCompatibleEndpoint | undefined;
+  /** How long one LLM call may take before the offline processor answers instead. */
+  readonly llmTimeoutMs: number;
   readonly embeddings: OpenAiCompatibleEndpoint | undefined;
   readonly logLevel: LogLevel;
   /** Session lifetime in seconds (30 days). */
@@ -135,6 +137,7 @@ export function parseConfig(env: Env): Config {
     rateLimitMultiplier: decimal(env, 'OMI_RATE_LIMIT_MULTIPLIER', 100),
     redisUrl,
     llm: endpoint(env, 'OMI_LLM'),
+    llmTimeoutMs: integer(env, 'OMI_LLM_TIMEOUT_MS', 30_000, 100, 600_000),
     embeddings: endpoint(env, 'OMI_EMBEDDINGS'),
     logLevel: logLevel(env),
     sessionTtlSeconds: 30 * 24 * 3600,

@@ -1,0 +1,125 @@
+/**
+ * Calendar events: a sentence that states both a date and a time ("let's meet Tuesday at 3pm",
+ * "the dentist appointment is tomorrow at 10am") and names something that happens then (a
+ * meeting, a meal, an appointment, a flight…), in the sentence or in the turn just before it
+ * ("Which flight?" — "There's one Friday at 6:40"). A proposal phrased as a question counts only
+ * when the next speaker agrees. Deadlines ("due Friday at midnight") and reminders are tasks, not
+ * events. Times are UTC; the duration is the one stated ("for an hour") or 30 minutes.
+ */
+import type { ExtractedEvent } from '../processor.ts';
+import { eventStartFrom, findTemporal } from './dates.ts';
+import type { Cast } from './names.ts';
+import { resolvePronoun } from './reference.ts';
+import { capitalize, ensurePeriod, STOPWORDS, stripOpeners } from './text.ts';
+import type { Conversation } from './utterances.ts';
+
+export const DEFAULT_EVENT_MINUTES = 30;
+const MAX_EVENTS = 5;
+
+/** Tasks and deadlines, including a time that is a limit ("be at the airport by five"). */
+const NOT_AN_EVENT =
+  /\b(?:remind me|forget to|is due|are due|due (?:on|by|at)|deadline)\b|\bby (?:about |around |like )?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)\b/i;
+const CALLED_OFF = /\b(?:doesn't work|does not work|can't make|cannot make|won't work|cancel(?:l?ed)?|not available|no longer|postponed indefinitely)\b/i;
+/** Something that can be a clock time; sentences without one cannot hold an event. */
+const TIME_CUE = /\d|\b(?:noon|midday|midnight)\b|\b(?:at|around|by) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i;
+const AGREEMENT = /^(?:yes|yeah|yep|sure|ok|okay|perfect|great|sounds good|that works|works|deal|absolutely|of course|definitely)\b|\bworks\b|\bsee you then\b/i;
+const NOUNS =
+  'deploy|deployment|go-live|cutover|technician|plumber|electrician|repair|delivery|inspection|viewing|installation|long run|group run|hike|practice|all-hands|town hall|offsite|standup|stand-up|retro|kickoff|workshop|webinar|interview|demo|presentation|review|recital|concert|party|wedding|game|match|class|lesson|session|appointment|reservation|flight|train|dinner|lunch|breakfast|brunch|coffee|drinks|call|meeting|sync|catch-up|check-up|checkup|dentist';
+const NOUN = new RegExp(`\\b(${NOUNS})\\b`, 'i');
+const SOCIAL_NOUNS = new Set(['coffee', 'lunch', 'dinner', 'breakfast', 'brunch', 'drinks', 'call', 'meeting', 'sync', 'catch-up']);
+const DOCTOR = /\b(?:[Dd]r\.?|[Dd]octor)\s+([A-Z][a-z]+)/;
+const PICK_UP = /\bpick\s+(her|him|[A-Z][a-z]+)\s+up\b|\bpick up\s+([A-Z][a-z]+|your \w+|my \w+|the \w+)/;
+const FLIGHT_VERB = /\b(?:lands?|landing|takes off|departs?|boarding)\b/i;
+const MEET_VERB = /\b(?:meet|meet up|catch up|get together)\b/i;
+const NOT_MODIFIERS = /^(?:for|meet|have|grab|book|booked|about)$/i;
+const DURATION =
+  /\bfor\s+(?:about\s+|around\s+|roughly\s+)?(an?|one|two|three|four|half an|\d+(?:\.\d+)?)\s*(hours?|hrs?|minutes?|mins?)\b(\s+and\s+a\s+half)?/i;
+const DURATION_CONTEXT = /\b(?:run|runs|last|lasts|take|takes|block|invite|book|schedule|meeting|call|session)\b/i;
+const AMOUNTS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, 'half an': 0.5 };
+
+export function extractEvents(conversation: Conversation, cast: Cast, startedAt: string): ExtractedEvent[] {
+  const { utterances } = conversation;
+  const events: ExtractedEvent[] = [];
+  const history: string[] = [];
+  const turns = utterances.map((u) => u.sentences.map(stripOpeners));
+  turns.forEach((sentences, i) => {
+    sentences.forEach((sentence, k) => {
+      const candidate = TIME_CUE.test(sentence) && !NOT_AN_EVENT.test(sentence) && !CALLED_OFF.test(sentence);
+      const start = candidate ? eventStartFrom(findTemporal(sentence, startedAt)) : null;
+      const before = turns.slice(Math.max(0, i - 2), i).flat().reverse();
+      const title = start ? titleFor(sentence, { before, history, cast, conversation, existing: events }) : null;
+      const agreed = !/\?\s*$/.test(sentence) || agreedNext(conversation, turns, i);
+      if (start && title && agreed && !events.some((e) => e.start === start)) {
+        const following = [...sentences.slice(k + 1), ...(turns[i + 1] ?? []), ...(turns[i + 2] ?? [])];
+        events.push({ title, description: ensurePeriod(capitalize(sentence)), start, duration: durationOf(sentence, following) });
+      }
+      history.push(sentence);
+    });
+  });
+  return events.slice(0, MAX_EVENTS);
+}
+
+function agreedNext(conversation: Conversation, turns: string[][], i: number): boolean {
+  const speaker = conversation.utterances[i]!.speaker;
+  const j = conversation.utterances.findIndex((u, idx) => idx > i && u.speaker !== speaker);
+  if (j < 0 || j > i + 2) return false;
+  return (turns[j] ?? []).some((s) => AGREEMENT.test(s.trim()));
+}
+
+interface TitleContext {
+  /** Sentences of the two turns before, nearest first. */
+  before: readonly string[];
+  /** Every earlier sentence, oldest first. */
+  history: readonly string[];
+  cast: Cast;
+  conversation: Conversation;
+  existing: readonly ExtractedEvent[];
+}
+
+function titleFor(sentence: string, { before, history, cast, conversation, existing }: TitleContext): string | null {
+  const pick = PICK_UP.exec(sentence);
+  if (pick) {
+    const who = pick[1] ?? pick[2]!;
+    const person = /^(?:her|him)$/i.test(who) ? resolvePronoun(who, history) : who;
+    if (person) return `Pick up ${person}`;
+  }
+  const doctor = DOCTOR.exec(sentence);
+  if (doctor) return `Appointment with Dr. ${doctor[1]}`;
+  const noun = nounTitle(sentence) ?? (FLIGHT_VERB.test(sentence) ? 'Flight' : null) ?? (MEET_VERB.test(sentence) ? 'Meeting' : null);
+  // A title borrowed from the turns before ("Which flight?" — "Friday at 6:40") is a new event only if
+  // no event by that name exists yet; otherwise it confirms one ("Wednesday at 11 works for me").
+  const borrowed = noun ? null : (before.map(nounTitle).find((t) => t !== null) ?? null);
+  if (borrowed && existing.some((e) => e.title.startsWith(borrowed))) return null;
+  const title = noun ?? borrowed;
+  if (!title) return null;
+  const head = title.split(' ').pop()!.toLowerCase();
+  const withWhom = /\bwith\s+((?:Dr\.?\s+)?[A-Z][a-z]+)\b/.exec(sentence)?.[1];
+  const other = cast.other !== null && conversation.participants === 2 ? cast.names.get(cast.other) : undefined;
+  const name = withWhom ?? (SOCIAL_NOUNS.has(head) ? other : undefined);
+  return name ? `${title} with ${name}` : title;
+}
+
+/** "my piano recital" → "Piano recital", "the dentist" → "Dentist appointment". */
+function nounTitle(sentence: string): string | null {
+  const m = NOUN.exec(sentence);
+  if (!m) return null;
+  const noun = m[1]!.toLowerCase();
+  if (noun === 'dentist') return 'Dentist appointment';
+  if (/^(?:technician|plumber|electrician)$/.test(noun)) return `${capitalize(noun)} visit`;
+  const before = sentence.slice(0, m.index).trim().split(/\s+/).pop() ?? '';
+  const describes =
+    /^[a-z][a-z-]+$/i.test(before) && !STOPWORDS.has(before.toLowerCase()) && !/(?:ed|ing|ly)$/.test(before) && !NOT_MODIFIERS.test(before);
+  const modifier = describes ? `${before.toLowerCase()} ` : '';
+  return capitalize(`${modifier}${m[1]}`);
+}
+
+function durationOf(sentence: string, following: string[]): number {
+  const own = DURATION.exec(sentence);
+  const later = own ? null : following.find((s) => DURATION_CONTEXT.test(s) && DURATION.test(s));
+  const m = own ?? (later ? DURATION.exec(later) : null);
+  if (!m) return DEFAULT_EVENT_MINUTES;
+  const amount = AMOUNTS[m[1]!.toLowerCase()] ?? Number(m[1]);
+  const hours = /^h/i.test(m[2]!);
+  const minutes = Math.round((hours ? amount * 60 : amount) + (m[3] ? 30 : 0));
+  return Number.isFinite(minutes) && minutes > 0 && minutes <= 24 * 60 ? minutes : DEFAULT_EVENT_MINUTES;
+}
