@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { transcript } from './transcript.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -17,7 +18,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))], {
   stdio: ['pipe', 'pipe', 'inherit'],
 });
-const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
+const { url, key, conversationId } = await new Promise<{ url: string; key: string; conversationId: string }>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   createInterface({ input: server.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
 });
@@ -32,6 +33,18 @@ const scenarios: { name: string; method: 'GET' | 'POST'; path: string; body?: ()
     name: 'GET …/memories/vector/search (1,000)',
     method: 'GET',
     path: '/v1/dev/user/memories/vector/search?query=meeting%20project%2012',
+  },
+  { name: 'GET /v1/dev/user/conversations (25 of 200)', method: 'GET', path: '/v1/dev/user/conversations' },
+  {
+    name: 'GET …/conversations/{id}?include_transcript (50 segments)',
+    method: 'GET',
+    path: `/v1/dev/user/conversations/${conversationId}?include_transcript=true`,
+  },
+  {
+    name: 'POST …/conversations/from-segments (20 segments, offline)',
+    method: 'POST',
+    path: '/v1/dev/user/conversations/from-segments',
+    body: () => JSON.stringify({ transcript_segments: transcript(20, n++) }),
   },
   {
     name: 'POST /v1/dev/user/memories (new content each)',

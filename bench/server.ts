@@ -10,12 +10,18 @@ import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import { RateLimiter } from '../src/http/rate-limit/rate-limiter.ts';
 import { MemoryRateLimitStore } from '../src/http/rate-limit/store.ts';
+import { JobRunner } from '../src/jobs/job-runner.ts';
+import { systemClock } from '../src/lib/time.ts';
 import { createServices } from '../src/services.ts';
 import { openStorage } from '../src/storage/index.ts';
 import { freshPostgres } from '../test/helpers/databases.ts';
+import { transcript } from './transcript.ts';
 
 const MEMORIES = 1000;
 const ACTION_ITEMS = 500;
+const CONVERSATIONS = 200;
+const SEGMENTS = 50;
+
 
 // BENCH_DATABASE=postgres://… runs on a schema of its own in that database, dropped at exit.
 const dir = mkdtempSync(join(tmpdir(), 'omi-bench-'));
@@ -33,7 +39,7 @@ const app = await buildApp({ config, storage, services, rateLimiter });
 const user = await services.accounts.createUser({ email: 'bench@example.com', name: 'Bench', password: 'bench-password' });
 const { secret } = await services.apiKeys.create(user.id, {
   name: 'bench',
-  scopes: ['memories:read', 'memories:write', 'action_items:read', 'action_items:write', 'goals:read'],
+  scopes: ['memories:read', 'memories:write', 'action_items:read', 'action_items:write', 'goals:read', 'conversations:read', 'conversations:write'],
 });
 for (let i = 0; i < MEMORIES; i += 25) {
   await services.memories.createBatch(
@@ -52,12 +58,26 @@ for (let i = 0; i < ACTION_ITEMS; i++) {
   });
 }
 
+const conversationIds: string[] = [];
+for (let i = 0; i < CONVERSATIONS; i++) {
+  const created = await services.conversations.createFromSegments(user.id, {
+    transcript_segments: transcript(SEGMENTS, i),
+    started_at: new Date(Date.UTC(2026, 0, 1) + i * 3600_000).toISOString(),
+  });
+  conversationIds.push(created.id);
+}
+// The pipeline's background jobs run here, as in `npm start`.
+const jobs = new JobRunner(storage, services.jobs.handlers, systemClock, console);
+services.jobs.queue.subscribe(() => jobs.kick());
+jobs.start();
+
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(`${JSON.stringify({ url, key: secret })}\n`);
+process.stdout.write(`${JSON.stringify({ url, key: secret, conversationId: conversationIds[0] })}\n`);
 
 process.stdin.resume();
 process.stdin.on('end', async () => {
   await app.close();
+  await jobs.stop();
   await storage.close();
   await postgres?.drop();
   rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,9 @@ import type { RateLimiter } from './http/rate-limit/rate-limiter.ts';
 import { actionItemsRoutes } from './http/routes/action-items.routes.ts';
 import { accountsRoutes } from './http/routes/accounts.routes.ts';
 import { apiKeysRoutes } from './http/routes/api-keys.routes.ts';
+import { conversationsRoutes } from './http/routes/conversations.routes.ts';
+import { dailySummariesRoutes } from './http/routes/daily-summaries.routes.ts';
+import { foldersRoutes } from './http/routes/folders.routes.ts';
 import { goalsRoutes } from './http/routes/goals.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { memoriesRoutes } from './http/routes/memories.routes.ts';
@@ -95,5 +98,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(memoriesRoutes, deps);
   await app.register(actionItemsRoutes, deps);
   await app.register(goalsRoutes, deps);
+  await app.register(conversationsRoutes, deps);
+  await app.register(foldersRoutes, deps);
+  await app.register(dailySummariesRoutes, deps);
   return app;
 }

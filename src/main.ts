@@ -1,17 +1,24 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { createRateLimiter } from './http/rate-limit/index.ts';
+import { JobRunner } from './jobs/job-runner.ts';
 import { isEntryPoint } from './lib/entry-point.ts';
+import { systemClock } from './lib/time.ts';
+import pino from 'pino';
 import { createServices } from './services.ts';
 import { openStorage } from './storage/index.ts';
 
 /**
- * The composition root: config → storage (migrated) → services → app → listen. SIGTERM/SIGINT
- * stop accepting connections, let in-flight requests finish, then close the database.
+ * The composition root: config → storage (migrated) → services → app → listen, with a job runner
+ * working through the background queue. SIGTERM/SIGINT stop accepting connections, let in-flight
+ * requests and the job in hand finish, then close the database.
  */
 export async function serve(config: Config): Promise<void> {
   const storage = await openStorage(config.databaseUrl);
-  const services = createServices(config, storage);
+  const log = pino({ level: config.logLevel });
+  const services = createServices(config, storage, { log });
+  const jobs = new JobRunner(storage, services.jobs.handlers, systemClock, log);
+  services.jobs.queue.subscribe(() => jobs.kick());
   if (config.adminEmail && config.adminPassword) {
     await services.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
   }
@@ -32,6 +39,7 @@ export async function serve(config: Config): Promise<void> {
     force.unref();
     try {
       await app.close();
+      await jobs.stop();
       await rateLimiter.close();
       await storage.close();
       process.exit(0);
@@ -44,6 +52,7 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  jobs.start();
   app.log.info({ address, database: config.databaseUrl.split('?')[0]?.replace(/\/\/[^@]*@/, '//***@') }, 'omi-dev-api listening');
 }
 

@@ -1,11 +1,20 @@
 import type { Config } from './config/config.ts';
+import { JobQueue } from './jobs/job-queue.ts';
+import type { JobHandler, JobLogger } from './jobs/job-runner.ts';
 import { systemClock, type Clock } from './lib/time.ts';
 import { AccountsService } from './modules/accounts/accounts.service.ts';
 import { ActionItemsService } from './modules/action-items/action-items.service.ts';
 import { ApiKeysService } from './modules/api-keys/api-keys.service.ts';
+import { ConversationsService } from './modules/conversations/conversations.service.ts';
+import { JOB_KINDS, postProcessingHandlers } from './modules/conversations/post-processing.ts';
+import { DailySummariesService } from './modules/daily-summaries/daily-summaries.service.ts';
+import { FoldersService } from './modules/folders/folders.service.ts';
 import { GoalsService } from './modules/goals/goals.service.ts';
 import { MemoriesService } from './modules/memories/memories.service.ts';
+import { createMemoryCategorizer, createProcessor } from './processing/index.ts';
 import { OfflineMemoryCategorizer, type MemoryCategorizer } from './processing/memory-categorizer.ts';
+import { OfflineProcessor } from './processing/offline/offline-processor.ts';
+import type { ConversationProcessor } from './processing/processor.ts';
 import type { Storage } from './storage/storage.ts';
 
 export interface Services {
@@ -14,24 +23,57 @@ export interface Services {
   memories: MemoriesService;
   actionItems: ActionItemsService;
   goals: GoalsService;
+  conversations: ConversationsService;
+  folders: FoldersService;
+  dailySummaries: DailySummariesService;
+  /** Where services enqueue background work, and the handlers a JobRunner runs it with. */
+  jobs: { queue: JobQueue; handlers: Readonly<Record<string, JobHandler>> };
 }
 
 export interface ServiceOptions {
   clock?: Clock;
   memoryCategorizer?: MemoryCategorizer;
+  processor?: ConversationProcessor;
+  /** Where the pipeline reports LLM fallbacks and job failures. */
+  log?: JobLogger;
 }
+
+const silent: JobLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Wires every service to one storage; the composition root and the tests both call this. */
 export function createServices(config: Config, storage: Storage, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
+  const log = options.log ?? silent;
+  const offline = new OfflineProcessor();
+  const processor = options.processor ?? createProcessor(config, log, { offline });
+  const queue = new JobQueue(clock);
+  const folders = new FoldersService(storage, clock);
+  const conversations = new ConversationsService(storage, processor, queue, clock);
+  const dailySummaries = new DailySummariesService(storage, processor, clock);
   return {
     accounts: new AccountsService(storage, clock, {
       allowSignup: config.allowSignup,
       sessionTtlSeconds: config.sessionTtlSeconds,
     }),
     apiKeys: new ApiKeysService(storage, clock),
-    memories: new MemoriesService(storage, options.memoryCategorizer ?? new OfflineMemoryCategorizer(), clock),
+    memories: new MemoriesService(storage, options.memoryCategorizer ?? createMemoryCategorizer(config, log, { offline: new OfflineMemoryCategorizer() }), clock),
     actionItems: new ActionItemsService(storage, clock),
     goals: new GoalsService(storage, clock),
+    conversations,
+    folders,
+    dailySummaries,
+    jobs: {
+      queue,
+      handlers: {
+        ...postProcessingHandlers({
+          storage,
+          processor,
+          folders,
+          clock,
+          processingInput: (conversation) => conversations.processingInput(conversation),
+        }),
+        [JOB_KINDS.dailySummary]: dailySummaries.jobHandler,
+      },
+    },
   };
 }

@@ -6,6 +6,7 @@ import { MCP_KEY_PREFIX } from '../modules/api-keys/api-keys.service.ts';
 import { effectiveScopes, type Scope } from '../modules/api-keys/scopes.ts';
 import type { AppDeps } from '../app.ts';
 import type { PolicyName } from './rate-limit/policies.ts';
+import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 
 /**
  * How a route is guarded, declared in its `config` and enforced here in one `onRequest` hook,
@@ -52,6 +53,19 @@ export function requireUser(request: FastifyRequest): User {
   return request.sessionUser;
 }
 
+/** Per key, as upstream: `dev:{uid}:{app_id}:{key_id}` (the introspection route has its own). */
+const rateLimitSubject = (policy: PolicyName, key: ApiKey): string =>
+  policy === 'dev:key_read' ? `app:developer_api:key:${key.id}` : `dev:${key.userId}:developer_api:${key.id}`;
+
+/**
+ * Charges a second policy from inside a handler, as upstream does for transcript reads
+ * (`dev:conversation_transcript_read` on top of the route's own). Over the limit → 429.
+ */
+export async function chargePolicy(request: FastifyRequest, rateLimiter: RateLimiter, policy: PolicyName): Promise<void> {
+  const key = requireKey(request);
+  await rateLimiter.check(policy, rateLimitSubject(policy, key));
+}
+
 export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
   app.decorateRequest('apiKey', null);
   app.decorateRequest('sessionUser', null);
@@ -69,9 +83,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
       }
       request.apiKey = key;
       if (guard.policy) {
-        // Per key, as upstream: `dev:{uid}:{app_id}:{key_id}`.
-        const subject = guard.policy === 'dev:key_read' ? `app:developer_api:key:${key.id}` : `dev:${key.userId}:developer_api:${key.id}`;
-        const { headers } = await deps.rateLimiter.check(guard.policy, subject);
+        const { headers } = await deps.rateLimiter.check(guard.policy, rateLimitSubject(guard.policy, key));
         reply.headers(headers);
       }
     } else if (guard.auth === 'session') {

@@ -3,26 +3,15 @@ import { buildApp, type App } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/config.ts';
 import { RateLimiter } from '../../src/http/rate-limit/rate-limiter.ts';
 import { MemoryRateLimitStore } from '../../src/http/rate-limit/store.ts';
-import type { Clock } from '../../src/lib/time.ts';
+import { JobRunner } from '../../src/jobs/job-runner.ts';
+import { TestClock } from './clock.ts';
 import { SCOPES } from '../../src/modules/api-keys/scopes.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { createServices, type ServiceOptions, type Services } from '../../src/services.ts';
 import { openStorage } from '../../src/storage/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import { freshDatabase, POSTGRES_TEST_URL } from './databases.ts';
 
-/** A clock tests can move. */
-export class TestClock implements Clock {
-  constructor(private current = new Date('2026-01-15T10:00:00.000Z')) {}
-  now() {
-    return new Date(this.current);
-  }
-  advance(ms: number) {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-  set(iso: string) {
-    this.current = new Date(iso);
-  }
-}
+export { TestClock } from './clock.ts';
 
 export interface TestContext {
   app: App;
@@ -30,6 +19,10 @@ export interface TestContext {
   storage: Storage;
   services: Services;
   clock: TestClock;
+  /** The background-job runner, not started: tests run jobs when they choose with `drainJobs`. */
+  jobs: JobRunner;
+  /** Runs every due background job; returns how many ran. */
+  drainJobs(): Promise<number>;
   close(): Promise<void>;
   /** A new account with a session token. */
   signIn(email?: string, name?: string): Promise<{ userId: string; session: string }>;
@@ -38,6 +31,8 @@ export interface TestContext {
   /** inject() with a bearer token and a JSON body. */
   call(method: string, url: string, token?: string, body?: unknown): Promise<LightMyRequestResponse>;
 }
+
+const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 export const ALL_SCOPES: string[] = [...SCOPES];
 
@@ -48,12 +43,16 @@ let counter = 0;
  * PostgreSQL named by OMI_TEST_DATABASE_URL (so every HTTP suite runs on both in CI). A test that
  * passes OMI_DATABASE_URL gets exactly that database.
  */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  options: Pick<ServiceOptions, 'processor' | 'log'> = {},
+): Promise<TestContext> {
   const database = env.OMI_DATABASE_URL ? undefined : await freshDatabase(POSTGRES_TEST_URL ? 'postgres' : 'sqlite');
   const config = parseConfig({ OMI_DATABASE_URL: database?.url ?? 'sqlite::memory:', OMI_LOG_LEVEL: 'silent', ...env });
   const storage = await openStorage(config.databaseUrl);
   const clock = new TestClock();
-  const services = createServices(config, storage, { clock });
+  const services = createServices(config, storage, { clock, ...options });
+  const jobs = new JobRunner(storage, services.jobs.handlers, clock, silentLog);
   const rateLimiter = new RateLimiter(new MemoryRateLimitStore(() => clock.now().getTime()), config.rateLimitMultiplier);
   const app = await buildApp({ config, storage, services, rateLimiter });
   await app.ready();
@@ -88,11 +87,14 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     storage,
     services,
     clock,
+    jobs,
+    drainJobs: () => jobs.drain(),
     signIn,
     developer,
     call,
     close: async () => {
       await app.close();
+      await jobs.stop();
       // A test may have closed the storage itself (to play "database down").
       await storage.close().catch(() => {});
       await database?.drop();

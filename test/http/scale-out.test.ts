@@ -3,6 +3,8 @@ import { buildApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { RateLimiter } from '../../src/http/rate-limit/rate-limiter.ts';
 import { RedisRateLimitStore } from '../../src/http/rate-limit/redis-store.ts';
+import { JobRunner } from '../../src/jobs/job-runner.ts';
+import { systemClock } from '../../src/lib/time.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { openStorage } from '../../src/storage/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
@@ -87,4 +89,34 @@ describe.skipIf(!POSTGRES_TEST_URL || !(await redisAvailable()))('two instances 
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
   });
+
+  it('a client_session_id retry on B returns the conversation A created', async () => {
+    const user = await a.services.accounts.createUser({ email: 'retry@example.com', name: 'R', password: 'password123' });
+    const { secret } = await a.services.apiKeys.create(user.id, { name: 'k', scopes: ['conversations:write'] });
+    const body = {
+      transcript_segments: [{ text: 'I will send the contract to the landlord tomorrow.', start: 0, end: 3, is_user: true }],
+      client_session_id: 'phone-session-1',
+    };
+    const first = await call(a, 'POST', '/v1/dev/user/conversations/from-segments', secret, body);
+    expect(first.statusCode).toBe(200);
+    const retry = await call(b, 'POST', '/v1/dev/user/conversations/from-segments', secret, body);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+  });
+
+  it('a job enqueued on A runs on B when A is gone', async () => {
+    const user = await a.services.accounts.createUser({ email: 'jobs@example.com', name: 'J', password: 'password123' });
+    const { secret } = await a.services.apiKeys.create(user.id, { name: 'k', scopes: ['conversations:write', 'action_items:read'] });
+    const created = await call(a, 'POST', '/v1/dev/user/conversations', secret, {
+      text: "I'll book the venue for the team offsite by Friday and send the agenda to everyone.",
+    });
+    expect(created.statusCode).toBe(200);
+    // A never runs its queue (as if stopped); B's runner picks the jobs up from the shared database.
+    const runner = new JobRunner(b.storage, b.services.jobs.handlers, systemClock, silent, { owner: 'instance-b' });
+    expect(await runner.drain()).toBeGreaterThan(0);
+    const items = await call(b, 'GET', '/v1/dev/user/action-items', secret);
+    expect(items.json<unknown[]>().length).toBeGreaterThan(0);
+  });
 });
+
+const silent = { info: () => {}, warn: () => {}, error: () => {} };

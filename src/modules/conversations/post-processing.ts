@@ -1,0 +1,154 @@
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import type { JobHandler } from '../../jobs/job-runner.ts';
+import { derivedId, memoryIdFor } from '../../lib/ids.ts';
+import { type Clock, toIso } from '../../lib/time.ts';
+import { MAX_MEMORIES_PER_CONVERSATION, type ConversationProcessor, type ProcessingInput } from '../../processing/processor.ts';
+import type { Repositories, Storage } from '../../storage/storage.ts';
+import type { ActionItem } from '../action-items/action-items.types.ts';
+import { scoringFor } from '../memories/categories.ts';
+import type { FoldersService } from '../folders/folders.service.ts';
+import { isDuplicateTask, normalizeFact } from './dedupe.ts';
+import type { Conversation } from './conversations.types.ts';
+
+/**
+ * What runs after a conversation is stored (omi-behaviour.md §13, steps 3–5 and the day's
+ * digest), each as its own durable job so one failing step is retried without redoing the rest.
+ */
+export const JOB_KINDS = {
+  actionItems: 'conversation.action-items',
+  memories: 'conversation.memories',
+  folder: 'conversation.folder',
+  dailySummary: 'daily-summary',
+} as const;
+
+/** Extraction skips a task already open from the last two days (upstream's window). */
+export const ACTION_ITEM_DEDUPE_WINDOW_MS = 2 * 24 * 3600_000;
+
+/** The UTC day a conversation belongs to in daily summaries. */
+export const dayOf = (conversation: Pick<Conversation, 'startedAt' | 'createdAt'>): string =>
+  (conversation.startedAt ?? conversation.createdAt).slice(0, 10);
+
+export async function enqueuePostProcessing(queue: JobQueue, tx: Repositories, conversation: Conversation): Promise<void> {
+  const { userId, id } = conversation;
+  for (const kind of [JOB_KINDS.actionItems, JOB_KINDS.memories, JOB_KINDS.folder]) {
+    await queue.enqueue(tx, { userId, kind, payload: { conversationId: id }, dedupeKey: `${kind}:${userId}:${id}` });
+  }
+  await enqueueDailySummary(queue, tx, conversation);
+}
+
+/** Queues a fresh digest of the conversation's day (coalesced with one already waiting). */
+export async function enqueueDailySummary(
+  queue: JobQueue,
+  tx: Repositories,
+  conversation: Pick<Conversation, 'userId' | 'startedAt' | 'createdAt'>,
+): Promise<void> {
+  const date = dayOf(conversation);
+  await queue.enqueue(tx, {
+    userId: conversation.userId,
+    kind: JOB_KINDS.dailySummary,
+    payload: { date },
+    dedupeKey: `${JOB_KINDS.dailySummary}:${conversation.userId}:${date}`,
+  });
+}
+
+export interface PostProcessingDeps {
+  storage: Storage;
+  processor: ConversationProcessor;
+  folders: FoldersService;
+  clock: Clock;
+  processingInput(conversation: Conversation): Promise<ProcessingInput>;
+}
+
+const noop = async () => {};
+
+/** The handlers for the three per-conversation jobs. */
+export function postProcessingHandlers(deps: PostProcessingDeps): Record<string, JobHandler> {
+  const load = async (userId: string, payload: Record<string, unknown>, withTranscript = false) => {
+    const conversation = await deps.storage.conversations.get(userId, String(payload.conversationId), { withTranscript });
+    // Deleted, discarded or (re)claimed since it was queued: nothing to do.
+    return conversation && conversation.status === 'completed' && !conversation.discarded ? conversation : undefined;
+  };
+
+  return {
+    [JOB_KINDS.actionItems]: {
+      async run(job) {
+        const conversation = await load(job.userId, job.payload);
+        if (!conversation) return noop;
+        return async (tx) => {
+          const now = toIso(deps.clock.now());
+          const since = toIso(new Date(deps.clock.now().getTime() - ACTION_ITEM_DEDUPE_WINDOW_MS));
+          const open = (await tx.actionItems.listOpenSince(conversation.userId, since)).map((i) => i.description);
+          for (const [index, extracted] of conversation.actionItems.entries()) {
+            if (open.some((existing) => isDuplicateTask(existing, extracted.description))) continue;
+            const item: ActionItem = {
+              // Derived from the conversation, so running twice could never add a second copy.
+              id: derivedId('action-item', conversation.id, String(index)),
+              userId: conversation.userId,
+              description: extracted.description,
+              completed: false,
+              createdAt: now,
+              updatedAt: now,
+              dueAt: extracted.dueAt,
+              completedAt: null,
+              conversationId: conversation.id,
+            };
+            if (await tx.actionItems.get(item.userId, item.id)) continue;
+            await tx.actionItems.insert(item);
+            open.push(item.description);
+          }
+        };
+      },
+    },
+
+    [JOB_KINDS.memories]: {
+      async run(job) {
+        const conversation = await load(job.userId, job.payload, true);
+        if (!conversation) return noop;
+        const existing = (await deps.storage.memories.listAllVisible(conversation.userId)).map((m) => m.content);
+        const extracted = await deps.processor.extractMemories(await deps.processingInput(conversation), { existing });
+        return async (tx) => {
+          const known = new Set(existing.map(normalizeFact));
+          const now = toIso(deps.clock.now());
+          for (const memory of extracted.slice(0, MAX_MEMORIES_PER_CONVERSATION)) {
+            const content = memory.content.trim();
+            if (content === '' || known.has(normalizeFact(content))) continue;
+            const id = memoryIdFor(content);
+            if (await tx.memories.get(conversation.userId, id)) continue;
+            known.add(normalizeFact(content));
+            await tx.memories.upsert({
+              id,
+              userId: conversation.userId,
+              content,
+              category: memory.category,
+              visibility: 'private',
+              tags: [],
+              createdAt: now,
+              updatedAt: now,
+              // Extracted, not typed by the user, and not yet reviewed by them (upstream's flags).
+              manuallyAdded: false,
+              reviewed: false,
+              userReview: null,
+              edited: false,
+              scoring: scoringFor(false, memory.category, now),
+              conversationId: conversation.id,
+            });
+          }
+        };
+      },
+    },
+
+    [JOB_KINDS.folder]: {
+      async run(job) {
+        const conversation = await load(job.userId, job.payload);
+        if (!conversation) return noop;
+        return async (tx) => {
+          const folderId = await deps.folders.ensureSystemFolders(tx, conversation.userId, conversation.category);
+          const current = await tx.conversations.get(conversation.userId, conversation.id, { withTranscript: true });
+          if (current && current.folderId === null) {
+            await tx.conversations.save({ ...current, folderId, updatedAt: toIso(deps.clock.now()) });
+          }
+        };
+      },
+    },
+  };
+}
