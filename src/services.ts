@@ -36,6 +36,8 @@ export interface ServiceOptions {
   processor?: ConversationProcessor;
   /** Where the pipeline reports LLM fallbacks and job failures. */
   log?: JobLogger;
+  /** How long a day's summary waits for more changes before it is regenerated (default 60 s). */
+  dailySummaryDelayMs?: number;
 }
 
 const silent: JobLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -48,7 +50,7 @@ export function createServices(config: Config, storage: Storage, options: Servic
   const processor = options.processor ?? createProcessor(config, log, { offline });
   const queue = new JobQueue(clock);
   const folders = new FoldersService(storage, clock);
-  const conversations = new ConversationsService(storage, processor, queue, clock);
+  const conversations = new ConversationsService(storage, processor, queue, clock, options.dailySummaryDelayMs);
   const dailySummaries = new DailySummariesService(storage, processor, clock);
   return {
     accounts: new AccountsService(storage, clock, {

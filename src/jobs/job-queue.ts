@@ -28,7 +28,7 @@ export class JobQueue {
       kind: job.kind,
       payload: job.payload,
       dedupeKey: job.dedupeKey,
-      runAt: job.runAt ?? now,
+      runAt: job.delayMs ? toIso(new Date(Date.parse(now) + job.delayMs)) : now,
       maxAttempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       now,
     });

@@ -22,6 +22,7 @@ export interface NewJob {
   payload: Record<string, unknown>;
   /** While a job with this key is queued, enqueueing another adds nothing. */
   dedupeKey?: string;
-  runAt?: string;
+  /** Run no sooner than this long after now. */
+  delayMs?: number;
   maxAttempts?: number;
 }

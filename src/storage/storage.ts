@@ -134,7 +134,7 @@ export interface DailySummariesRepository {
 }
 
 export interface JobsRepository {
-  enqueue(job: Required<Omit<NewJob, 'dedupeKey'>> & { id: string; dedupeKey: string | undefined; now: string }): Promise<void>;
+  enqueue(job: Required<Omit<NewJob, 'dedupeKey' | 'delayMs'>> & { id: string; dedupeKey: string | undefined; runAt: string; now: string }): Promise<void>;
   /** Takes the oldest due job (or one whose lease ran out) for `owner` until `leaseUntil`. */
   claim(owner: string, now: string, leaseUntil: string): Promise<Job | undefined>;
   /** Removes a finished job; false if `owner` no longer holds it (its lease was taken over). */

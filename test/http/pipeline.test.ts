@@ -155,6 +155,32 @@ describe('the processing pipeline (offline)', () => {
   });
 });
 
+describe('the daily summary under a burst of changes', () => {
+  it('waits a minute for more changes and then regenerates the day once', async () => {
+    const ctx = await createTestContext({}, { dailySummaryDelayMs: 60_000 });
+    try {
+      ctx.clock.set('2026-06-01T09:00:00.000Z');
+      const { key } = await ctx.developer();
+      for (const text of [
+        'Planned the sprint: the checkout redesign ships next week.',
+        'Coffee with Leo, who is moving to Madrid for a new job at a bank.',
+        'Booked the dentist for a cleaning and paid the electricity bill.',
+      ]) {
+        await ctx.call('POST', CONVERSATIONS, key, { text });
+        ctx.clock.advance(5_000);
+      }
+      expect(await ctx.drainJobs()).toBe(9); // action items, memories and folder for each
+      expect((await ctx.call('GET', '/v1/dev/user/daily-summaries', key)).json()).toEqual({ summaries: [] });
+      ctx.clock.advance(60_000);
+      expect(await ctx.drainJobs()).toBe(1);
+      const { summaries } = (await ctx.call('GET', '/v1/dev/user/daily-summaries', key)).json<{ summaries: { stats: { total_conversations: number } }[] }>();
+      expect(summaries.map((s) => s.stats.total_conversations)).toEqual([3]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('the processing pipeline across a restart', () => {
   it('finishes every queued and half-done job after the server restarts', async () => {
     const database =

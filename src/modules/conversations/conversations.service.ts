@@ -17,7 +17,7 @@ import type {
 } from './conversations.schema.ts';
 import { DEFAULT_LIMIT } from './conversations.schema.ts';
 import type { Conversation, Geolocation, TranscriptSegment } from './conversations.types.ts';
-import { enqueuePostProcessing, enqueueDailySummary } from './post-processing.ts';
+import { DAILY_SUMMARY_DELAY_MS, enqueueDailySummary, enqueuePostProcessing } from './post-processing.ts';
 
 export const MAX_TEXT_LENGTH = 100_000;
 export const MAX_SEGMENTS = 500;
@@ -42,6 +42,7 @@ export class ConversationsService {
     private readonly processor: ConversationProcessor,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly dailySummaryDelayMs = DAILY_SUMMARY_DELAY_MS,
   ) {}
 
   list(userId: string, query: ListConversationsQuery): Promise<Conversation[]> {
@@ -154,7 +155,7 @@ export class ConversationsService {
         updatedAt: toIso(this.clock.now()),
       };
       await tx.conversations.save(next);
-      await enqueueDailySummary(this.jobs, tx, next);
+      await enqueueDailySummary(this.jobs, tx, next, this.dailySummaryDelayMs);
       return next;
     });
     this.jobs.notify();
@@ -165,7 +166,7 @@ export class ConversationsService {
     await this.storage.transaction(async (tx) => {
       const current = await tx.conversations.get(userId, id, { withTranscript: false });
       if (!current || !(await tx.conversations.delete(userId, id))) throw notFound('Conversation not found');
-      await enqueueDailySummary(this.jobs, tx, current);
+      await enqueueDailySummary(this.jobs, tx, current, this.dailySummaryDelayMs);
     });
     this.jobs.notify();
   }
@@ -245,7 +246,7 @@ export class ConversationsService {
       } else {
         await tx.conversations.insert(stored);
       }
-      if (!stored.discarded) await enqueuePostProcessing(this.jobs, tx, stored);
+      if (!stored.discarded) await enqueuePostProcessing(this.jobs, tx, stored, this.dailySummaryDelayMs);
       return stored;
     });
     this.jobs.notify();

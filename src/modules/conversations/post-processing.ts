@@ -28,12 +28,24 @@ export const ACTION_ITEM_DEDUPE_WINDOW_MS = 2 * 24 * 3600_000;
 export const dayOf = (conversation: Pick<Conversation, 'startedAt' | 'createdAt'>): string =>
   (conversation.startedAt ?? conversation.createdAt).slice(0, 10);
 
-export async function enqueuePostProcessing(queue: JobQueue, tx: Repositories, conversation: Conversation): Promise<void> {
+/**
+ * A day's summary is regenerated this long after the first change that asks for it; changes in
+ * the meantime join the waiting job (its dedupe key), so a burst of conversations costs one
+ * regeneration (one LLM call) instead of one each.
+ */
+export const DAILY_SUMMARY_DELAY_MS = 60_000;
+
+export async function enqueuePostProcessing(
+  queue: JobQueue,
+  tx: Repositories,
+  conversation: Conversation,
+  dailySummaryDelayMs: number,
+): Promise<void> {
   const { userId, id } = conversation;
   for (const kind of [JOB_KINDS.actionItems, JOB_KINDS.memories, JOB_KINDS.folder]) {
     await queue.enqueue(tx, { userId, kind, payload: { conversationId: id }, dedupeKey: `${kind}:${userId}:${id}` });
   }
-  await enqueueDailySummary(queue, tx, conversation);
+  await enqueueDailySummary(queue, tx, conversation, dailySummaryDelayMs);
 }
 
 /** Queues a fresh digest of the conversation's day (coalesced with one already waiting). */
@@ -41,9 +53,11 @@ export async function enqueueDailySummary(
   queue: JobQueue,
   tx: Repositories,
   conversation: Pick<Conversation, 'userId' | 'startedAt' | 'createdAt'>,
+  delayMs: number,
 ): Promise<void> {
   const date = dayOf(conversation);
   await queue.enqueue(tx, {
+    delayMs,
     userId: conversation.userId,
     kind: JOB_KINDS.dailySummary,
     payload: { date },
