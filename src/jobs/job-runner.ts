@@ -61,11 +61,31 @@ export class JobRunner {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
+  /**
+   * Jobs held by a process of this machine that no longer exists (killed, crashed) are queued
+   * again at once instead of waiting for their leases to expire. Owners on other machines are
+   * left to their leases: their liveness cannot be seen from here.
+   */
+  async releaseOrphans(isAlive: (pid: number) => boolean = processExists): Promise<number> {
+    let released = 0;
+    const host = hostname();
+    for (const owner of await this.storage.jobs.runningOwners()) {
+      const [ownerHost, pid] = owner.split(':');
+      if (ownerHost !== host || owner === this.owner || pid === undefined || !/^\d+$/.test(pid)) continue;
+      if (Number(pid) === process.pid || isAlive(Number(pid))) continue;
+      const count = await this.storage.jobs.releaseOwner(owner, toIso(this.clock.now()));
+      if (count > 0) this.log.info({ owner, jobs: count }, 'job queue: took back jobs of a process that died');
+      released += count;
+    }
+    return released;
+  }
+
   /** Starts the loop: run due jobs until none is left, then wait for a wake-up or the next poll. */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
+      await this.releaseOrphans().catch((error: unknown) => this.log.warn({ err: error }, 'job queue: orphan check failed'));
       while (this.running) {
         let worked = false;
         try {
@@ -156,5 +176,15 @@ export class JobRunner {
       this.timer = setTimeout(done, this.pollMs);
       this.timer.unref();
     });
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

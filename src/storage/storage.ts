@@ -142,4 +142,8 @@ export interface JobsRepository {
   /** Gives a job back after a failure: queued again at `runAt`, or `failed` for good. */
   release(id: string, owner: string, outcome: { failed: boolean; runAt: string; error: string; now: string }): Promise<void>;
   list(filter?: { userId?: string; status?: Job['status'] }): Promise<Job[]>;
+  /** Owners holding running jobs (to find workers that died). */
+  runningOwners(): Promise<string[]>;
+  /** Queues again every job `owner` holds (a worker known to be dead); returns how many. */
+  releaseOwner(owner: string, now: string): Promise<number>;
 }

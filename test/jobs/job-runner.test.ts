@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/jobs/job-queue.ts';
@@ -159,6 +159,18 @@ for (const kind of DATABASE_KINDS) describe(`job runner on ${kind}`, () => {
     expect(await runner.drain()).toBe(1);
     expect(Object.fromEntries(applied)).toEqual({ x: 1, y: 1, z: 1 });
     expect(await storage.jobs.list()).toEqual([]);
+  });
+
+  it('queues again at once the jobs of a dead process on this machine, leaving other machines to their leases', async () => {
+    const lease = new Date(clock.now().getTime() + 60_000).toISOString();
+    await enqueue('mine');
+    await storage.jobs.claim(`${hostname()}:999999:dead`, clock.now().toISOString(), lease);
+    await enqueue('theirs');
+    await storage.jobs.claim('other-host:1234:alive', clock.now().toISOString(), lease);
+    const runner = new JobRunner(storage, { count: counting() }, clock, silent);
+    expect(await runner.releaseOrphans(() => false)).toBe(1);
+    expect(await runner.drain()).toBe(1);
+    expect([...applied.keys()]).toEqual(['mine']);
   });
 
   it('runs every job exactly once with two runners draining at the same time', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultReply, FAKE_MEMORIES, startFakeLlm } from '../helpers/fake-llm.ts';
 
 /**
  * The server as a real process (what `npm start` runs), on a SQLite file: an acknowledged write
@@ -19,7 +20,7 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function start(): Promise<Running> {
+function start(env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
@@ -28,6 +29,7 @@ function start(): Promise<Running> {
       OMI_ADMIN_EMAIL: 'owner@example.com',
       OMI_ADMIN_PASSWORD: 'owner-password',
       OMI_LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -91,5 +93,48 @@ describe('server process', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it('finishes a background job that was mid-way when the process was killed', async () => {
+    const llm = await startFakeLlm();
+    try {
+      // The memory-extraction call never answers: the job is in flight when the process dies.
+      let hang = true;
+      llm.respondWith((request) => (request.kind === 'memories' && hang ? { hang: true } : defaultReply(request)));
+      const env = { OMI_LLM_BASE_URL: llm.url, OMI_LLM_MODEL: 'fake', OMI_LLM_TIMEOUT_MS: '600000' };
+      const first = await start(env);
+      const login = await json(`${first.url}/v1/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ email: 'owner@example.com', password: 'owner-password' }),
+      });
+      const created = await json(`${first.url}/v1/dev/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${login.body.token}` },
+        body: JSON.stringify({ name: 'jobs', scopes: ['conversations:write', 'memories:read'] }),
+      });
+      const key = created.body.key as string;
+      const conversation = await json(`${first.url}/v1/dev/user/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}` },
+        body: JSON.stringify({ text: 'I started testing our software against fake language models this week.' }),
+      });
+      expect(conversation.status).toBe(200);
+      await expect.poll(() => llm.requests.some((r) => r.kind === 'memories'), { timeout: 20_000 }).toBe(true);
+
+      first.child.kill('SIGKILL');
+      await first.exited;
+      hang = false;
+
+      // The new process sees the dead one's job at once (same machine, its pid is gone) and runs it.
+      const second = await start(env);
+      const memories = async () =>
+        (await json(`${second.url}/v1/dev/user/memories`, { headers: { authorization: `Bearer ${key}` } })).body as { content: string }[];
+      await expect.poll(async () => (await memories()).map((m) => m.content), { timeout: 20_000 }).toContain(FAKE_MEMORIES.memories[0].content);
+      expect((await memories()).filter((m) => m.content === FAKE_MEMORIES.memories[0].content)).toHaveLength(1);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      await llm.close();
+    }
   });
 });

@@ -117,6 +117,25 @@ export function jobsRepository(db: Kysely<Database>, capabilities: { skipLocked:
         .where('lease_owner', '=', owner)
         .execute();
     },
+    async runningOwners() {
+      const rows = await db
+        .selectFrom('jobs')
+        .select('lease_owner')
+        .distinct()
+        .where('status', '=', 'running')
+        .where('lease_owner', 'is not', null)
+        .execute();
+      return rows.map((r) => r.lease_owner!);
+    },
+    async releaseOwner(owner, now) {
+      const result = await db
+        .updateTable('jobs')
+        .set({ status: 'queued', lease_owner: null, lease_until: null, run_at: now, updated_at: now })
+        .where('status', '=', 'running')
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     async list(filter) {
       let query = db.selectFrom('jobs').selectAll();
       if (filter?.userId !== undefined) query = query.where('user_id', '=', filter.userId);
