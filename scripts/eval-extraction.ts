@@ -9,7 +9,7 @@
  * words. Matching is one-to-one (maximum bipartite matching). An event is judged on its title and
  * description. Memory recall is out of min(expected, 4), since at most four are kept.
  *
- * Run directly (`tsx scripts/eval-extraction.ts`) to print the table.
+ * Run directly (`tsx scripts/eval-extraction.ts [id-prefix]`) to print the table.
  */
 import { pathToFileURL } from 'node:url';
 import { OfflineProcessor } from '../src/processing/offline/offline-processor.ts';
@@ -163,6 +163,8 @@ export function formatReport(report: ExtractionReport): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const report = await evaluateExtraction(new OfflineProcessor(), loadTranscripts());
+  // An optional argument keeps only the fixtures whose id starts with it (`tsx scripts/eval-extraction.ts holdout3-`).
+  const prefix = process.argv[2] ?? '';
+  const report = await evaluateExtraction(new OfflineProcessor(), loadTranscripts().filter((f) => f.id.startsWith(prefix)));
   console.log(formatReport(report));
 }

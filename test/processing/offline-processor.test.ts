@@ -353,3 +353,45 @@ describe('dates', () => {
     expect(findTemporal('Friday, March 28th', WED)?.date).toEqual({ year: 2025, month: 3, day: 28 });
   });
 });
+
+describe('OfflineProcessor › compound sentences and overviews', () => {
+  const note = (text: string): ProcessingInput => ({ ...textInput(text, '2026-03-04T15:00:00.000Z'), userName: 'Admin' });
+  const run = async (text: string) => (await processor.summarize(note(text))).structured;
+  const item = (items: Array<{ description: string; dueAt: string | null }>, keyword: string) =>
+    items.find((i) => keywordMatches(i.description, keyword));
+
+  it('splits a compound sentence into a promise, a request to the user and an event', async () => {
+    const s = await run(
+      'Met with Priya about the Q3 roadmap. I will send her the revised budget by Friday, and she asked me to book the design review for Tuesday at 3pm. By the way I just moved to Berlin and I prefer morning meetings.',
+    );
+    expect(item(s.actionItems, 'revised budget')).toMatchObject({ description: 'Send Priya the revised budget', dueAt: '2026-03-06T23:59:00.000Z' });
+    expect(item(s.actionItems, 'design review')?.description).toMatch(/^Book the design review/);
+    expect(item(s.actionItems, 'design review')?.dueAt?.slice(0, 10)).toBe('2026-03-10');
+    expect(s.events).toEqual([expect.objectContaining({ title: 'Design review', start: '2026-03-10T15:00:00.000Z', duration: 30 })]);
+  });
+
+  it('keeps a deadline with the clause that states it', async () => {
+    const s = await run("I'll send the signed contract to the landlord tomorrow morning, and I have to renew the car insurance.");
+    expect(item(s.actionItems, 'contract')?.dueAt?.slice(0, 10)).toBe('2026-03-05');
+    expect(item(s.actionItems, 'car insurance')?.dueAt).toBeNull();
+  });
+
+  it('writes every first-person sentence of the overview in the third person, without filler openers', async () => {
+    const s = await run('I will send Priya the revised budget by Friday. By the way I just moved to Berlin and I prefer morning meetings.');
+    expect(s.overview).not.toMatch(/\b(?:I|my|me)\b|by the way/i);
+    const decision = await run('We agreed to move the product launch to March. I need to update the roadmap and tell the sales team before Friday.');
+    expect(decision.overview).toMatch(/agreed to move the product launch to March/);
+  });
+
+  it('gives coordinated verbs of one clause their own items and the shared deadline', async () => {
+    const s = await run('We agreed to move the product launch to March. I need to update the roadmap and tell the sales team before Friday.');
+    expect(item(s.actionItems, 'roadmap')).toMatchObject({ description: 'Update the roadmap', dueAt: '2026-03-06T23:59:00.000Z' });
+    expect(item(s.actionItems, 'sales team')?.description).toMatch(/^Tell the sales team/);
+    expect(item(s.actionItems, 'sales team')?.dueAt).toBe('2026-03-06T23:59:00.000Z');
+  });
+
+  it('reads spoken clock times', () => {
+    expect(resolveDueAt('tomorrow at half past four', '2026-03-04T15:00:00Z')).toBe('2026-03-05T16:30:00.000Z');
+    expect(resolveDueAt('on Friday at quarter to ten', '2026-03-04T15:00:00Z')).toBe('2026-03-06T09:45:00.000Z');
+  });
+});

@@ -21,10 +21,11 @@
  * ten items, near-duplicates merged.
  */
 import type { ExtractedActionItem } from '../processor.ts';
+import { splitClauses, splitCoordinated } from './clauses.ts';
 import { dueAtFrom, findTemporal, stripSpans, type TemporalMatch } from './dates.ts';
 import { addresseeOf, vocative, type Cast } from './names.ts';
 import { phraseTask, type PhrasingContext } from './task-phrasing.ts';
-import { matchTrigger, ownerOf } from './task-triggers.ts';
+import { matchTrigger, ownerOf, type TriggerMatch } from './task-triggers.ts';
 import { stem, STOPWORDS, stripOpeners } from './text.ts';
 import type { Conversation } from './utterances.ts';
 import { PARTICLES } from './verbs.ts';
@@ -32,8 +33,8 @@ import { PARTICLES } from './verbs.ts';
 export const MAX_ACTION_ITEMS = 10;
 
 const HYPOTHETICAL = /^(?:if|unless|maybe|perhaps|what if|in case|i think|i guess|i wonder|not sure|should we|shall we)\b/i;
-const CLAUSE_SPLIT =
-  /\s*;\s*|,?\s+(?:so|but|and then|because)\s+(?=\S)|,\s+(?=(?:and\s+)?(?:i|we|you|i'll|we'll|i'm|let's|can you|could you|please|don't|remind|somebody|someone|it|she|he|they|can i|could i|should i|shall i|do you|is it|is that|are you|what|how|when|where|why)\b)|\s+and\s+(?=(?:i|we|i'll|we'll|i'm|then)\b)/i;
+/** "ask for Friday off", "request for Monday": the date names what is asked for. */
+const SUBJECT_BEFORE = /\b(?:ask|asks|asked|asking|request|requests|requested)\s+(?:\w+\s+){0,2}$/i;
 /** A clause that opens with a date, which hides the trigger behind it until the date is removed. */
 const LEADING_DATE =
   /^(?:(?:on|by|this|next|after|before|at|in|until|from|so)\s+)?(?:today|tonight|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next|this|the|\d|first thing|later|eod|end of)/i;
@@ -41,6 +42,12 @@ const LEADING_DATE =
 const DONE_REPLY = /^(?:done|all done|already (?:did|done|booked|sent)|booked|sent|just sent|did it|sending(?: it)? now|on it)\b(?!\s+(?:by|before|until|tomorrow|tonight|today|later))/i;
 /** "by then", "before then": the deadline named just before. */
 const BY_THEN = /\b(?:by|before|until) then\b/i;
+/** "If you can sign it and send it back by Friday, that'd be great": a polite request, not a hypothetical. */
+const POLITE_IF = /\bif you (?:can|could)\s+([^,]+(?:,\s*(?!that)[^,]+)*?),\s*that(?:'d| would) (?:be (?:great|perfect|ideal|helpful|amazing|lovely|wonderful)|help(?: a lot)?)\b[^.?!]*[.!]?$/i;
+/** A following sentence that opens with a date is an afterthought deadline ("Today if you can, so I can…"). */
+const DATE_AFTERTHOUGHT = /^(?:today|tonight|tomorrow|by\s|before\s|no later than\s)/i;
+/** A promise whose object is only a pronoun: "send that over", "dig it out", "text it to you". */
+const ACCEPTS = /^[a-z]+\s+(?:(?:over|out|up|back)\s+)?(?:it|that|this|them|those)\b/i;
 const DEADLINE_SENTENCE = /\b(?:deadline is|is due|are due|due (?:on|by))\b/i;
 
 interface Candidate {
@@ -50,8 +57,12 @@ interface Candidate {
   /** A deadline from context, used when the turn itself states none ("by then"; "sure, by tonight"). */
   fallbackDue: string | null;
   utterance: number;
+  /** Asked of someone by the speaker ("can you…", "please…", a bare imperative). */
+  request: boolean;
   /** Index of its sentence within the turn. */
   sentence: number;
+  /** Tasks split from one clause ("update the roadmap and tell sales") share this. */
+  clause: number;
   rephrase: (ctx: Pick<PhrasingContext, 'owner'>) => void;
 }
 
@@ -60,77 +71,118 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
   const everyone = monologue || participants >= 3 || !conversation.userKnown;
   const candidates: Candidate[] = [];
   const history: string[] = [];
+  let clauseCount = 0;
+  // A deadline stated on its own ("The hard deadline is Friday the 18th.") that no earlier task took, for the next sentence's tasks.
+  let pending: { utterance: number; sentence: number; dueAt: string | null } | null = null;
   utterances.forEach((u, index) => {
     const before = candidates.length;
     const speakerName = u.isUser ? null : (cast.names.get(u.speaker) ?? null);
     u.sentences.forEach((rawSentence, sentenceIndex) => {
-      const sentence = stripOpeners(rawSentence);
+      const sentence = stripOpeners(rawSentence).replace(POLITE_IF, (_, task: string) => `could you ${task}?`);
       let sentenceMatch: TemporalMatch | null | undefined;
       const sentenceDue = (): TemporalMatch | null => (sentenceMatch ??= findTemporal(sentence, startedAt));
       const last = candidates[candidates.length - 1];
       // "It's mandatory and the deadline is April 4th." dates the task just before it.
+      const firstHere = candidates.length;
       if (DEADLINE_SENTENCE.test(sentence) && last?.dueAt === null && last.utterance === index) {
         last.dueAt = dueAtFrom(sentenceDue(), startedAt);
+      } else if (DEADLINE_SENTENCE.test(sentence)) {
+        pending = { utterance: index, sentence: sentenceIndex, dueAt: dueAtFrom(sentenceDue(), startedAt) };
       }
-      for (const clauseRaw of sentence.split(CLAUSE_SPLIT)) {
-        let clause = stripOpeners(clauseRaw.trim());
-        const named = vocative(clause);
-        if (named) clause = clause.replace(new RegExp(`^(?:\\w+[,.]?\\s+)*?${named},\\s*|^@${named}[,:]?\\s+`), '');
-        if (clause.length === 0 || HYPOTHETICAL.test(clause)) continue;
-        const told = named !== null;
-        // Most clauses hold no task: only a trigger, or a date in front of one ("Tomorrow I need to…"), is worth the date scan.
-        if (!matchTrigger(clause, u.isUser, monologue, participants, told) && !LEADING_DATE.test(clause)) continue;
-        const match = findTemporal(clause, startedAt);
-        const subject = match?.spans.some(([s]) => /^for\b/i.test(clause.slice(s))) ?? false;
-        const stripped = match && !subject ? stripSpans(clause, match.spans) : clause;
-        const found = matchTrigger(stripped, u.isUser, monologue, participants, told);
-        if (!found) continue;
+      const clauses = splitClauses(sentence).map((raw) => readClause(raw, u.isUser, monologue, participants, startedAt));
+      // A clause's own date is its deadline; a date in a clause with no task of its own ("By Friday, …") serves the others.
+      const orphan = clauses.find((c) => c !== null && c.found === null && c.match !== null)?.match ?? null;
+      clauses.forEach((parsed, k) => {
+        if (parsed === null || parsed.hypothetical || parsed.found === null) return;
+        const { found, match, subject, clause } = parsed;
+        // The clauses before this one in the sentence are context too ("We need the slip, could you send it back?").
+        const sameSentence = clauses.slice(0, k).flatMap((c) => (c === null ? [] : [c.clause]));
         const addressee = addresseeOf(conversation, cast, index, sentence);
         const base: Omit<PhrasingContext, 'owner'> = {
-          earlier: history.slice(-5),
+          earlier: [...history.slice(-5), ...sameSentence],
           speakerIsUser: u.isUser,
           speakerName,
           addressee,
           monologue,
         };
         const owner = ownerOf(found, u.isUser, speakerName, addressee);
-        const dueAt = subject ? null : dueAtFrom(match ?? sentenceDue(), startedAt);
+        const dueAt = subject ? null : dueAtFrom(match ?? orphan, startedAt);
         const then = !subject && !match && BY_THEN.test(clause) ? earlierDate(history, startedAt) : null;
-        const phrased = phraseTask(found.body, { ...base, owner });
-        if (phrased === null) continue;
-        if (phrased.kind === 'reference') {
-          const claimant: PhrasingContext['owner'] = u.isUser ? { isUser: true } : { isUser: false, name: speakerName };
-          claimPrevious(candidates, index, claimant, match ? dueAtFrom(match, startedAt) : null);
-          continue;
-        }
         const listed = everyone || u.isUser || found.kind !== 'self';
-        if (!listed || (found.kind === 'request' && answeredDone(conversation, index))) continue;
-        const candidate: Candidate = {
-          core: phrased.core,
-          description: phrased.text,
-          dueAt,
-          fallbackDue: dueAtFrom(then ?? (found.kind === 'request' ? replyDate(conversation, index, startedAt) : null), startedAt),
-          utterance: index,
-          sentence: sentenceIndex,
-          rephrase: (ctx) => {
-            const again = phraseTask(found.body, { ...base, ...ctx });
-            if (again?.kind === 'task') candidate.description = again.text;
-          },
-        };
-        candidates.push(candidate);
+        const clauseId = clauseCount++;
+        // Someone else's compound task stays one follow-up ("Follow up with Omar on opening a ticket and attaching…").
+        const bodies = owner.isUser ? splitCoordinated(found.body) : [found.body];
+        // "Sure, I'll send that over in a bit" accepts the request just made rather than adding a task.
+        if (u.isUser && found.kind === 'self' && ACCEPTS.test(found.body) && acceptRequest(candidates, index, dueAt)) return;
+        for (const body of bodies) {
+          const phrased = phraseTask(body, { ...base, owner });
+          if (phrased === null) continue;
+          if (phrased.kind === 'reference') {
+            const claimant: PhrasingContext['owner'] = u.isUser ? { isUser: true } : { isUser: false, name: speakerName };
+            claimPrevious(candidates, index, claimant, match ? dueAtFrom(match, startedAt) : null);
+            continue;
+          }
+          if (!listed || (found.kind === 'request' && answeredDone(conversation, index))) continue;
+          const candidate: Candidate = {
+            core: phrased.core,
+            description: phrased.text,
+            dueAt,
+            fallbackDue: dueAtFrom(then ?? (found.kind === 'request' ? replyDate(conversation, index, startedAt) : null), startedAt),
+            utterance: index,
+            request: found.kind === 'request' || found.kind === 'imperative',
+            sentence: sentenceIndex,
+            clause: clauseId,
+            rephrase: (ctx) => {
+              const again = phraseTask(body, { ...base, ...ctx });
+              if (again?.kind === 'task') candidate.description = again.text;
+            },
+          };
+          candidates.push(candidate);
+        }
+      });
+      if (pending?.utterance === index && pending.sentence === sentenceIndex - 1) {
+        for (const c of candidates.slice(firstHere)) c.dueAt ??= pending.dueAt;
       }
       history.push(sentence);
     });
     // A turn's only task takes a date said just before it ("Thursday works. I'll leave the key…") or
     // added as an afterthought ("Can you send it? Like, by Monday?").
-    const lone = candidates.length === before + 1 ? candidates[before]! : undefined;
+    const added = candidates.slice(before);
+    const lone = added.length > 0 && added.every((c) => c.clause === added[0]!.clause) ? added[0]! : undefined;
     if (lone && lone.dueAt === null) {
-      const context = u.sentences.filter((s, k) => k < lone.sentence || (k > lone.sentence && s.split(/\s+/).length <= 5));
-      if (context.length > 0) lone.dueAt = dueAtFrom(findTemporal(context.join(' '), startedAt), startedAt);
+      const context = u.sentences.filter((s, k) => k < lone.sentence || (k > lone.sentence && (s.split(/\s+/).length <= 5 || DATE_AFTERTHOUGHT.test(s))));
+      const due = context.length > 0 ? dueAtFrom(findTemporal(context.join(' '), startedAt), startedAt) : null;
+      for (const c of added) c.dueAt = due;
     }
     for (const c of candidates.slice(before)) c.dueAt ??= c.fallbackDue;
   });
   return dedupe(candidates).slice(0, MAX_ACTION_ITEMS).map((c) => ({ description: c.description, dueAt: c.dueAt }));
+}
+
+interface ParsedClause {
+  clause: string;
+  hypothetical: boolean;
+  found: TriggerMatch | null;
+  match: TemporalMatch | null;
+  /** The date is what the task is about ("ask for Friday off"), not its deadline. */
+  subject: boolean;
+}
+
+function readClause(raw: string, isUser: boolean, monologue: boolean, participants: number, startedAt: string): ParsedClause | null {
+  let clause = stripOpeners(raw.trim());
+  const named = vocative(clause);
+  if (named) clause = clause.replace(new RegExp(`^(?:\\w+[,.]?\\s+)*?${named},\\s*|^@${named}[,:]?\\s+`), '');
+  if (clause.length === 0) return null;
+  const match = findTemporal(clause, startedAt);
+  if (HYPOTHETICAL.test(clause)) return { clause, hypothetical: true, found: null, match, subject: false };
+  const told = named !== null;
+  // Most clauses hold no task: only a trigger, or a date in front of one ("Tomorrow I need to…"), is worth a second look.
+  if (!matchTrigger(clause, isUser, monologue, participants, told) && !LEADING_DATE.test(clause)) {
+    return { clause, hypothetical: false, found: null, match, subject: false };
+  }
+  const subject = match?.spans.some(([s, e]) => /^for\b/i.test(clause.slice(s)) && (SUBJECT_BEFORE.test(clause.slice(0, s)) || /^\s*off\b/i.test(clause.slice(e)))) ?? false;
+  const stripped = match && !subject ? stripSpans(clause, match.spans) : clause;
+  return { clause, hypothetical: false, found: matchTrigger(stripped, isUser, monologue, participants, told), match, subject };
 }
 
 /** The date in the answer to a request ("Yep, done by tonight"). */
@@ -154,6 +206,14 @@ function claimPrevious(candidates: Candidate[], index: number, owner: PhrasingCo
   if (!previous) return;
   previous.rephrase({ owner });
   if (dueAt) previous.dueAt = dueAt;
+}
+
+/** A request from the turn just before, still undated or dated, that the user takes on; its own date wins. */
+function acceptRequest(candidates: Candidate[], index: number, dueAt: string | null): boolean {
+  const previous = [...candidates].reverse().find((c) => c.utterance === index - 1 && c.request);
+  if (!previous) return false;
+  previous.dueAt ??= dueAt;
+  return true;
 }
 
 function answeredDone(conversation: Conversation, index: number): boolean {

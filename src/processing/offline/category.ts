@@ -48,7 +48,7 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
   ],
   [
     'parenting',
-    'homework:3 school:1 teacher:2 recital:2 science_project:3 bedtime:3 daycare:3 babysitter:3 ' +
+    'homework:3 school:2 field_trip:3 permission_slip:3 pta:3 kindergarten:3 principal:1 teacher:2 recital:2 science_project:3 bedtime:3 daycare:3 babysitter:3 ' +
     'parenting:3 toddler:3 baby:2 diaper:3',
   ],
   [
@@ -66,24 +66,28 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
   [
     'science',
     'research:2 experiment:3 hypothesis:3 brain:2 hippocampus:3 neocortex:3 cells:2 physics:3 ' +
-    'chemistry:3 biology:3 evidence:2 scientists:3 neuroscience:3 consolidation:2 rem:1 slow-wave:2',
+    'chemistry:3 biology:3 evidence:2 scientists:3 neuroscience:3 consolidation:2 rem:1 slow-wave:2 ' +
+    'circadian:3 hypothalamus:3 molecule:3 receptors:3 studies:2 half-life:2',
   ],
   [
     'finance',
-    'budget:3 money:2 invest:3 investment:3 stock:3 savings:3 loan:3 mortgage:2 tax:3 taxes:3 bank:1 ' +
+    'budget:3 money:2 invest:3 investment:3 stock:3 savings:3 loan:3 mortgage:2 tax:3 taxes:3 bank:3 banking:3 debit:2 overdraft:3 ' +
+    'debit_card:3 credit_card:3 fraud:1 statement:1 deposit:2 atm:2 premium:1 ' +
     'expenses:2 salary:2 spending:2 debt:3 credit:2 portfolio:3 retirement:3 crypto:2 numbers:1 ' +
     'cost:1 costs:1 forecast:1 accounting:2 fiscal:2 finance:3 percent:1 over_budget:3',
   ],
   [
     'social',
     'party:2 friends:2 drinks:2 birthday:2 brunch:2 bar:1 catch_up:2 wedding:1 celebrate:2 cake:1 ' +
-    'candles:1 restaurant:1 table:1 hang_out:2 dinner:1 people:1',
+    'candles:1 restaurant:1 table:1 hang_out:2 dinner:1 people:1 wine:2 congrats:2 congratulations:2 cheers:2 pasta:1 dessert:1',
   ],
   [
     'personal',
     'errands:3 chores:2 landlord:3 heater:2 technician:2 plumber:2 repair:2 neighbour:1 neighbor:1 ' +
     'flat:1 rent:1 laundry:2 dry_cleaning:2 groceries:2 note_to_self:2 personal:2 new_place:2 ' +
-    'apartment:1 sink:1 renew:1 moved:1 running_again:1',
+    'apartment:1 sink:1 renew:1 moved:1 running_again:1 faucet:2 leak:2 leaking:2 boiler:2 handyman:3 ' +
+    'repairs:2 grocery:2 supermarket:2 dog:2 cat:1 puppy:2 kitten:2 pet:2 vet:3 dog_food:3 car:2 mechanic:2 ' +
+    'garage:2 tyres:2 tires:2 oil_change:3 mot:3 car_service:3 car_insurance:2 insurance:1 household:2',
   ],
   [
     'entertainment',
@@ -93,7 +97,8 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
   [
     'sports',
     'game:1 match:2 score:2 football:3 soccer:3 basketball:3 tennis:3 marathon:3 league:3 season:1 ' +
-    'hiking:1 cycling:2 coach:1 run:1 long_run:3 running:2 training:2 race:2 legs:1',
+    'hiking:1 cycling:2 coach:1 run:1 long_run:3 running:2 training:2 race:2 legs:1 fitness:3 gym:2 workout:2 ' +
+    'stretch:1 stretching:1 running_shoes:2 yoga:2 pilates:2 swim:1 swimming:2',
   ],
   ['music', 'song:3 album:3 band:3 guitar:3 piano:2 concert:2 music:3 playlist:3 singer:3'],
   [
@@ -108,7 +113,7 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'viewing:1',
   ],
   ['weather', 'weather:3 rain:2 forecast:1 sunny:2 snow:2 storm:2 temperature:2'],
-  ['news', 'news:3 headline:2 breaking:1 journalist:3 newspaper:3'],
+  ['news', 'news!:3 headline:2 breaking:1 journalist:3 newspaper:3'],
   [
     'politics',
     'election:3 government:2 policy:1 vote:3 president:3 senate:3 congress:3 political:3 minister:3 ' +
@@ -145,7 +150,8 @@ const COMPILED: ReadonlyArray<readonly [ConversationCategory, Lexicon]> = LEXICO
   const phrases: Array<[RegExp, number]> = [];
   for (const entry of spec.split(' ')) {
     const [term, weight] = entry.split(':') as [string, string];
-    if (term.includes('_')) phrases.push([new RegExp(`\\b${term.replace(/_/g, '\\s+')}s?\\b`, 'gi'), Number(weight)]);
+    // Phrases, and words whose stem would collide with another word ("news" → "new"), match as written.
+    if (term.includes('_') || term.endsWith('!')) phrases.push([new RegExp(`\\b${term.replace(/!$/, '').replace(/_/g, '\\s+')}s?\\b`, 'gi'), Number(weight)]);
     else words.set(stem(term), Number(weight));
   }
   return [category, { words, phrases }] as const;
@@ -153,7 +159,7 @@ const COMPILED: ReadonlyArray<readonly [ConversationCategory, Lexicon]> = LEXICO
 
 /** First-person statements about one's own life mark a personal conversation, whatever it touches. */
 const LIFE_STATEMENT =
-  /\b(?:i (?:live|moved|grew up|work as|work at|prefer|love|hate|have a|am learning|'m learning|'m allergic|am allergic)|my (?:sister|brother|wife|husband|partner|mom|dad|physio|favou?rite))\b/gi;
+  /\b(?:i (?:live|moved|grew up|work as|work at|work from home|prefer|love|hate|do hate|have a|am learning|'m learning|'m allergic|am allergic|'m (?:a|an) [a-z]+ person)|my (?:sister|brother|wife|husband|partner|mom|dad|physio|favou?rite))\b/gi;
 
 export const countLifeStatements = (text: string): number => (text.match(LIFE_STATEMENT) ?? []).length;
 

@@ -219,6 +219,18 @@ export const TIME_PATTERNS: readonly DatePattern[] = [
     resolve: (m) => clock(+m[1]!, m[2] === undefined ? 0 : +m[2], m[3]),
   },
   {
+    cue: /(?:half|quarter) (?:past|to)\s/i, re: re(String.raw`${AT}\b(half|quarter)\s+(past|to)\s+${HOUR_WORD}\b(?:\s*${AMPM}(?![a-z]))?`),
+    rank: 1,
+    resolve: (m) => {
+      const hour = num(m[3]!);
+      if (!Number.isInteger(hour) || hour < 1 || hour > 12) return null;
+      const minutes = /half/i.test(m[1]!) ? 30 : 15;
+      const before = /to/i.test(m[2]!);
+      const r = clock(before ? (hour === 1 ? 12 : hour - 1) : hour, before ? 60 - minutes : minutes, m[4]);
+      return r;
+    },
+  },
+  {
     cue: /noon|midday|midnight/i, re: re(String.raw`${AT}\b(noon|midday|midnight)\b`),
     rank: 2,
     resolve: (m) => ({ time: /midnight/i.test(m[1]!) ? { hour: 23, minute: 59 } : { hour: 12, minute: 0 } }),

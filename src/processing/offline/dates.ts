@@ -31,7 +31,7 @@ export interface TemporalMatch {
 
 /** A cheap test that rules out most sentences before the full pattern set runs. */
 const TEMPORAL_CUE =
-  /\d|\b(?:today|tonight|tomorrow|tmrw?|eod|cob|end of|close of|after lunch|after work|later today|week|weekend|month|noon|midday|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:on|by|until|before) the [a-z]|in (?:a|an|half|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple)\b|(?:at|by|around) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)/i;
+  /\d|\b(?:today|tonight|tomorrow|tmrw?|eod|cob|end of|close of|after lunch|after work|later today|week|weekend|month|noon|midday|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:on|by|until|before) the [a-z]|(?:half|quarter) (?:past|to) |in (?:a|an|half|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple)\b|(?:at|by|around) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)/i;
 
 interface Candidate {
   start: number;

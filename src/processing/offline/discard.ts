@@ -54,7 +54,7 @@ function isCompleteThought(sentence: string): boolean {
 export interface DiscardVerdict {
   discarded: boolean;
   /** Why, for logs and tests. */
-  reason: 'empty' | 'symbols' | 'repetition' | 'no-content' | 'fragments' | 'kept';
+  reason: 'empty' | 'symbols' | 'repetition' | 'no-content' | 'fragments' | 'background' | 'kept';
 }
 
 export function judgeContent(conversation: Conversation): DiscardVerdict {
@@ -68,9 +68,31 @@ export function judgeContent(conversation: Conversation): DiscardVerdict {
   }
   const distinct = new Set(tokens).size;
   if (tokens.length >= 3 && distinct <= 2 && tokens.length / distinct >= 3) return { discarded: true, reason: 'repetition' };
+  if (isBackground(conversation)) return { discarded: true, reason: 'background' };
   if (conversation.utterances.some((u) => u.sentences.some(isCompleteThought))) return { discarded: false, reason: 'kept' };
   const content = new Set(meaningful(text));
   if (content.size === 0) return { discarded: true, reason: 'no-content' };
   // No complete thought anywhere: a handful of scattered words is background, a lot of them is not.
   return content.size < 8 ? { discarded: true, reason: 'fragments' } : { discarded: false, reason: 'kept' };
+}
+
+/** A well-formed sentence: starts with a capital (or a digit) and ends with terminal punctuation. */
+const WELL_FORMED = /^[\p{Lu}\p{N}"'].*[^.][.!?]["')]?$/u;
+
+/**
+ * A television or radio with the wearer only murmuring along: the user speaks, but never a complete
+ * thought, most turns are backchannels ("uh huh", "yeah", "mm"), and what the other voices say is
+ * cut-off fragments rather than sentences — however much a date or an offer in an advert sounds
+ * like content.
+ */
+function isBackground(conversation: Conversation): boolean {
+  const { utterances } = conversation;
+  if (conversation.monologue || !conversation.userKnown) return false;
+  const user = utterances.filter((u) => u.isUser);
+  if (user.length === 0 || user.some((u) => u.sentences.some(isCompleteThought))) return false;
+  const backchannels = utterances.filter((u) => meaningful(u.sentences.join(' ')).length === 0).length;
+  if (backchannels / utterances.length < 0.4) return false;
+  const sentences = utterances.filter((u) => !u.isUser).flatMap((u) => u.sentences);
+  const formed = sentences.filter((s) => isCompleteThought(s) && WELL_FORMED.test(s.trim())).length;
+  return formed < 3 && formed / Math.max(sentences.length, 1) < 0.25;
 }

@@ -7,6 +7,7 @@
  * events. Times are UTC; the duration is the one stated ("for an hour") or 30 minutes.
  */
 import type { ExtractedEvent } from '../processor.ts';
+import { splitClauses } from './clauses.ts';
 import { eventStartFrom, findTemporal } from './dates.ts';
 import type { Cast } from './names.ts';
 import { resolvePronoun } from './reference.ts';
@@ -21,11 +22,12 @@ const NOT_AN_EVENT =
   /\b(?:remind me|forget to|is due|are due|due (?:on|by|at)|deadline)\b|\bby (?:about |around |like )?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)\b/i;
 const CALLED_OFF = /\b(?:doesn't work|does not work|can't make|cannot make|won't work|cancel(?:l?ed)?|not available|no longer|postponed indefinitely)\b/i;
 /** Something that can be a clock time; sentences without one cannot hold an event. */
-const TIME_CUE = /\d|\b(?:noon|midday|midnight)\b|\b(?:at|around|by) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i;
+const TIME_CUE = /\d|\b(?:noon|midday|midnight|(?:half|quarter) (?:past|to))\b|\b(?:at|around|by) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i;
 const AGREEMENT = /^(?:yes|yeah|yep|sure|ok|okay|perfect|great|sounds good|that works|works|deal|absolutely|of course|definitely)\b|\bworks\b|\bsee you then\b/i;
 const NOUNS =
-  'deploy|deployment|go-live|cutover|technician|plumber|electrician|repair|delivery|inspection|viewing|installation|long run|group run|hike|practice|all-hands|town hall|offsite|standup|stand-up|retro|kickoff|workshop|webinar|interview|demo|presentation|review|recital|concert|party|wedding|game|match|class|lesson|session|appointment|reservation|flight|train|dinner|lunch|breakfast|brunch|coffee|drinks|call|meeting|sync|catch-up|check-up|checkup|dentist';
-const NOUN = new RegExp(`\\b(${NOUNS})\\b`, 'i');
+  'field trip|science fair|book fair|fair|gym session|workout|training session|haircut|vet appointment|consultation|surgery|parent-teacher conference|conference|open house|service|mot|' +
+  'deploy|deployment|go-live|cutover|technician|plumber|electrician|repair|delivery|inspection|viewing|installation|long run|group run|hike|practice|all-hands|town hall|offsite|standup|stand-up|retro|kickoff|workshop|webinar|interview|demo|presentation|review|recital|concert|party|wedding|game|match|class|lesson|session|appointment|reservation|flight|train|dinner|lunch|breakfast|brunch|coffee|drinks|call|meeting|sync|catch-up|check-up|checkup|dentist|conversation';
+const NOUNS_ALL = new RegExp(`\\b(${NOUNS})\\b`, 'gi');
 const SOCIAL_NOUNS = new Set(['coffee', 'lunch', 'dinner', 'breakfast', 'brunch', 'drinks', 'call', 'meeting', 'sync', 'catch-up']);
 const DOCTOR = /\b(?:[Dd]r\.?|[Dd]octor)\s+([A-Z][a-z]+)/;
 const PICK_UP = /\bpick\s+(her|him|[A-Z][a-z]+)\s+up\b|\bpick up\s+([A-Z][a-z]+|your \w+|my \w+|the \w+)/;
@@ -44,10 +46,9 @@ export function extractEvents(conversation: Conversation, cast: Cast, startedAt:
   const turns = utterances.map((u) => u.sentences.map(stripOpeners));
   turns.forEach((sentences, i) => {
     sentences.forEach((sentence, k) => {
-      const candidate = TIME_CUE.test(sentence) && !NOT_AN_EVENT.test(sentence) && !CALLED_OFF.test(sentence);
-      const start = candidate ? eventStartFrom(findTemporal(sentence, startedAt)) : null;
-      const before = turns.slice(Math.max(0, i - 2), i).flat().reverse();
-      const title = start ? titleFor(sentence, { before, history, cast, conversation, existing: events }) : null;
+      const before = [...sentences.slice(Math.max(0, k - 2), k), ...turns.slice(Math.max(0, i - 2), i).flat()].reverse();
+      const context: TitleContext = { before, history, cast, conversation, existing: events };
+      const { start, title } = eventIn(sentence, startedAt, context);
       const agreed = !/\?\s*$/.test(sentence) || agreedNext(conversation, turns, i);
       if (start && title && agreed && !events.some((e) => e.start === start)) {
         const following = [...sentences.slice(k + 1), ...(turns[i + 1] ?? []), ...(turns[i + 2] ?? [])];
@@ -57,6 +58,21 @@ export function extractEvents(conversation: Conversation, cast: Cast, startedAt:
     });
   });
   return events.slice(0, MAX_EVENTS);
+}
+
+/**
+ * The event a sentence states, read from the whole sentence or else from one of its clauses, so a
+ * date in one clause does not hide the date and time of another ("…by Friday, and she asked me to
+ * book the review for Tuesday at 3pm").
+ */
+function eventIn(sentence: string, startedAt: string, context: TitleContext): { start: string | null; title: string | null } {
+  const clauses = splitClauses(sentence);
+  for (const piece of clauses.length > 1 ? [sentence, ...clauses] : [sentence]) {
+    const candidate = TIME_CUE.test(piece) && !NOT_AN_EVENT.test(piece) && !CALLED_OFF.test(piece);
+    const start = candidate ? eventStartFrom(findTemporal(piece, startedAt)) : null;
+    if (start) return { start, title: titleFor(piece, context) };
+  }
+  return { start: null, title: null };
 }
 
 function agreedNext(conversation: Conversation, turns: string[][], i: number): boolean {
@@ -101,7 +117,9 @@ function titleFor(sentence: string, { before, history, cast, conversation, exist
 
 /** "my piano recital" → "Piano recital", "the dentist" → "Dentist appointment". */
 function nounTitle(sentence: string): string | null {
-  const m = NOUN.exec(sentence);
+  const all = [...sentence.matchAll(NOUNS_ALL)];
+  // A compound ("field trip") says more than a single word before it ("class").
+  const m = all.find((x) => /[\s-]/.test(x[1]!)) ?? all[0];
   if (!m) return null;
   const noun = m[1]!.toLowerCase();
   if (noun === 'dentist') return 'Dentist appointment';

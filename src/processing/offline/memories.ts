@@ -8,6 +8,7 @@
  */
 import { MAX_MEMORIES_PER_CONVERSATION, type ExtractedMemory } from '../processor.ts';
 import { capitalize, contentTokens, stem, tidy } from './text.ts';
+import { contextMemories } from './memory-context.ts';
 import type { Conversation } from './utterances.ts';
 
 interface Pattern {
@@ -25,7 +26,7 @@ const ADVISERS = 'coach|physio|physiotherapist|doctor|therapist|mentor|trainer|d
 const JOBS =
   '(?:senior |junior |lead |staff |head )?(?:[a-z]+ )?(?:engineer|developer|designer|manager|nurse|doctor|teacher|lawyer|accountant|architect|consultant|analyst|student|writer|chef|pharmacist|scientist|researcher|founder|programmer|photographer|therapist|paramedic|electrician|plumber)';
 const MEDICATION = '([a-z]+(?:pril|olol|statin|formin|azole|sartan|pine|xetine|cillin|thyroxine|prazole|tidine))';
-const NOT_AN_OBJECT = /^(?:it|that|this|you|him|her|them|to|when|how|the idea|the way|what|doing that|being|so much)\b/i;
+const NOT_AN_OBJECT = /^(?:it|that|this|you|him|her|them|to|when|how|the idea|the way|what|doing that|so much)\b/i;
 
 const re = (source: string): RegExp => new RegExp(source, 'i');
 const PATTERNS: readonly Pattern[] = [
@@ -61,12 +62,20 @@ const PATTERNS: readonly Pattern[] = [
     category: 'interesting',
   },
   { re: re(String.raw`\bi play (the )?(guitar|piano|violin|drums|bass|cello|saxophone|tennis|football|soccer|basketball|chess|golf|padel|volleyball)\b`), weight: 5, build: (m) => `Plays ${m[1] ?? ''}${m[2]}` },
-  { re: re(String.raw`\bi (?:really |absolutely )?(love|hate|enjoy|can't stand|dislike) ${REST}`), weight: 4, build: (m) => (NOT_AN_OBJECT.test(m[2]!) ? null : `${verb3(m[1]!)} ${m[2]}`) },
+  { re: re(String.raw`\bi(?:'m| am) (?:a |an )(?:total |real |big |huge )?([a-z]+) person\b`), weight: 6, build: (m) => `Is a ${m[1]!.toLowerCase()} person` },
+  {
+    re: re(String.raw`\bi(?:'d| would)? (?:really )?(?:want|like|hope|plan) to (?:move (?:toward|towards|into) |become |grow into |step into )(?:an? )?([a-z]+(?: [a-z]+)?) role\b`),
+    weight: 7,
+    build: (m) => `Wants to become ${/^[aeiou]/i.test(m[1]!) ? 'an' : 'a'} ${m[1]!.toLowerCase()}`,
+  },
+  { re: re(String.raw`\bi (?:want|hope|plan) to become (an? [a-z]+(?: [a-z]+)?)`), weight: 7, build: (m) => `Wants to become ${m[1]}` },
+  { re: re(String.raw`\bi (?:usually )?work (from home|remotely)( on [A-Za-z]+days)?\b`), weight: 6, build: (m) => `Works ${m[1]!.toLowerCase()}${m[2] ?? ''}` },
+  { re: re(String.raw`\bi (?:really |absolutely |do |just )?(love|hate|enjoy|can't stand|dislike) ${REST}`), weight: 4, build: (m) => (NOT_AN_OBJECT.test(m[2]!) ? null : `${verb3(m[1]!)} ${m[2]}`) },
 ];
 
 const verb3 = (v: string): string => ({ love: 'Loves', hate: 'Hates', enjoy: 'Enjoys', "can't stand": "Can't stand", dislike: 'Dislikes' })[v.toLowerCase()] ?? v;
 
-const SKIP_SENTENCE = /\?\s*$|\b(?:if i|if we|would|wish|imagine|pretend|dream|someday|she said|he said|they said|was joking)\b/i;
+const SKIP_SENTENCE = /\?\s*$|\b(?:if i|if we|would(?! (?:really )?like to)|wish|imagine|pretend|dream|someday|she said|he said|they said|was joking)\b/i;
 const OBJECT_CUT = /,\s*(?:so|but|and|which|because|it's|it is|though)\b|\s+(?:so|but|because|though|since)\s+|\s+and (?:i|he|she|they|it|we)\b/i;
 const TRAILING = /\s+(?:now|too|as well|though|anyway|these days|right now|at the moment|lately|really|actually|by the way|or something|you know)$/i;
 
@@ -84,6 +93,7 @@ export function extractMemories(conversation: Conversation, existing: readonly s
       }
     }
   }
+  for (const c of contextMemories(conversation)) found.push({ content: c.content, category: 'system', weight: c.weight, order: found.length });
   found.sort((a, b) => b.weight - a.weight || a.order - b.order);
   const kept: ExtractedMemory[] = [];
   const seen = existing.map(memoryKey);

@@ -16,7 +16,7 @@ import { extractEvents } from './events.ts';
 import { extractMemories } from './memories.ts';
 import { learnCast } from './names.ts';
 import { summarizeText } from './summary.ts';
-import { splitSentences, titleCase } from './text.ts';
+import { splitSentences, STOPWORDS, titleCase } from './text.ts';
 import { toConversation } from './utterances.ts';
 
 const EMPTY: StructuredSummary = { title: '', overview: '', emoji: '🧠', category: 'other', actionItems: [], events: [] };
@@ -98,5 +98,8 @@ function daysPlanned(instants: ReadonlyArray<string | null>, startedAt: string):
 /** A one- or two-sentence note that is a task is best titled by the task ("Call Mom"). */
 function noteTitle(text: string, firstTask: string | undefined): string | null {
   if (!firstTask || firstTask.startsWith('Follow up') || splitSentences(text).length > 2) return null;
-  return titleCase(firstTask.split(/\s+/).slice(0, MAX_TITLE_WORDS));
+  const words = firstTask.split(/\s+/).slice(0, MAX_TITLE_WORDS);
+  // Cut at eight words, a title must not end on "about the".
+  while (words.length > 1 && STOPWORDS.has(words[words.length - 1]!.toLowerCase())) words.pop();
+  return titleCase(words);
 }

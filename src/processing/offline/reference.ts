@@ -4,6 +4,7 @@
  * determiner in the last few sentences are candidates, and a pronoun with no plausible antecedent
  * makes the caller drop the item rather than guess.
  */
+import { asName } from './names.ts';
 import { STOPWORDS, WEAK_WORDS } from './text.ts';
 
 /** A determiner and up to four following words; only the determiner is consumed, so phrases inside phrases are found too. */
@@ -69,16 +70,27 @@ export function resolvePronoun(pronoun: string, earlier: readonly string[]): str
   for (const sentence of [...earlier].reverse()) {
     if (p === 'her' || p === 'him') {
       const people = [...sentence.matchAll(PERSON_WORDS)].map((m) => m[1]!.toLowerCase());
-      const last = people[people.length - 1];
+      const last = people[people.length - 1] ?? lastName(sentence);
       if (last) return last;
       continue;
     }
+    // "There's a shutoff valve on the pipe…" introduces the valve; what follows only locates it.
+    const introduced = /\bthere(?:'s| is)\s+((?:a|an)\s.*)$/i.exec(sentence);
+    const first = introduced && (p === 'it' || p === 'that' || p === 'this') ? nounPhrases(introduced[1]!)[0] : undefined;
+    if (first && !first.plural) return first.text;
     const phrases = nounPhrases(sentence);
     const wantPlural = p === 'them' || p === 'those' || p === 'these' || p === 'some';
     const match = [...phrases].reverse().find((np) => (p === 'some' ? true : np.plural === wantPlural));
     if (match) return match.text;
   }
   return null;
+}
+
+/** A capitalised word inside a sentence that reads as a person's name ("Met with Priya about…"). */
+const INNER_CAPITAL = /(?<=[\p{L},]\s+)([A-Z][a-z]+)\b(?!\s+[A-Z])/gu;
+function lastName(sentence: string): string | null {
+  const names = [...sentence.matchAll(INNER_CAPITAL)].map((m) => m[1]!).filter((w) => asName(w) !== null && !DATE_LIKE.test(w.toLowerCase()));
+  return names[names.length - 1] ?? null;
 }
 
 /** "the report" → "the SOC 2 report" when an earlier sentence named it more fully. */

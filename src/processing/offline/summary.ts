@@ -4,14 +4,15 @@
  * Overview: sentences are scored by how many of the conversation's recurring terms they carry
  * (a centrality proxy), with small talk, questions and fragments penalised and plans with a when
  * favoured; the best one to three, not repeating each other, are given in their original order,
- * cleaned of disfluencies and lightly rewritten into the third person where that is mechanical
- * ("I'll send…" → "Alex will send…"). The title is built in title.ts.
+ * cleaned of disfluencies and rewritten into the third person ("I'll send…" → "Alex will send…"),
+ * every first-person sentence or none. A decision ("We agreed to…") is always kept. The title is
+ * built in title.ts.
  */
 import { scoreConversation, sentenceScore, type ScoredConversation, type Sentence } from './sentences.ts';
 import { capitalize, ensurePeriod } from './text.ts';
 import { buildTitle, type TitleHints } from './title.ts';
 import type { Conversation } from './utterances.ts';
-import { thirdPerson } from './verbs.ts';
+import { toThirdPerson } from './third-person.ts';
 
 export type { TitleHints } from './title.ts';
 
@@ -25,66 +26,44 @@ export function summarizeText(conversation: Conversation, userName: string | nul
   return { title: buildTitle(scored, hints), overview: buildOverview(scored, userName) };
 }
 
+const DECISION = /\b(?:we|they|everyone)\s+(?:all\s+)?(?:agreed|decided|settled on|chose|went with)\b|\b(?:the decision is|decision was|we're going with|we will go with|we'll go with)\b/i;
+
 function buildOverview(scored: ScoredConversation, userName: string | null): string {
   const { sentences, weights } = scored;
   if (sentences.length === 0) return '';
   const total = sentences.length;
-  const want = total <= 2 ? 1 : total < 10 ? 2 : 3;
+  const decisions = sentences.filter((s) => !s.isQuestion && DECISION.test(s.text));
+  // A decision is what people remember of a conversation; a short one keeps it beside its plans.
+  const want = (total <= 2 ? 1 : total < 10 ? 2 : 3) + (decisions.length > 0 && total <= 3 ? 1 : 0);
   const ranked = sentences
-    .map((s) => ({ s, score: sentenceScore(s, weights, total) }))
+    .map((s) => ({ s, score: sentenceScore(s, weights, total) * (decisions.includes(s) ? 2 : 1) }))
     .sort((a, b) => b.score - a.score || a.s.position - b.s.position);
   const chosen: Sentence[] = [];
   for (const { s, score } of ranked) {
     if (chosen.length >= want) break;
     if (score <= 0 && chosen.length > 0) break;
     if (s.isQuestion && ranked.some((r) => !r.s.isQuestion && r.score > 0)) continue;
+    // A first-person sentence that cannot be told about its speaker ("remind me if I forget") would keep the whole overview in the first person.
+    const label = speakerLabel(s, userName);
+    if (label !== null && toThirdPerson(s.text, label) === null) continue;
     const terms = new Set(s.terms);
     const repeats = chosen.some((c) => c.terms.filter((t) => terms.has(t)).length >= 0.6 * Math.max(terms.size, 1));
     if (!repeats) chosen.push(s);
   }
   if (chosen.length === 0) chosen.push(ranked[0]!.s);
-  return chosen
-    .sort((a, b) => a.position - b.position)
-    .map((s) => ensurePeriod(capitalize(neutralize(s, userName))).replace(/\?$/, '.'))
-    .join(' ');
+  chosen.sort((a, b) => a.position - b.position);
+  const texts = chosen.map((s) => s.text.replace(/^(?:please\s+)?remind me to\b/i, 'Reminder to').replace(/^don't forget to\b/i, 'Reminder to'));
+  // Either every first-person sentence is rewritten about its speaker, or none is.
+  const rewritten = texts.map((text, i) => {
+    const name = speakerLabel(chosen[i]!, userName);
+    return name === null ? text : toThirdPerson(text, name);
+  });
+  const final = rewritten.every((t) => t !== null) ? (rewritten as string[]) : texts;
+  return final.map((t) => ensurePeriod(capitalize(t)).replace(/\?$/, '.')).join(' ');
 }
 
-const SUBJECT_VERB =
-  /^I(?:'m| am|'ve| have|'ll| will| was|'d| (can|could|should|would|must|might|had|did|went|got|moved|found|saw|made|shipped|booked|sent|started|finished|spent|met|told|asked|heard|need|want|think|like|love|prefer|work|live|agree|know|plan|hope|feel|believe))\b/;
-const AUX: Record<string, string> = {
-  "'m": 'is',
-  ' am': 'is',
-  "'ve": 'has',
-  ' have': 'has',
-  "'ll": 'will',
-  ' will': 'will',
-  ' was': 'was',
-  "'d": 'would',
-};
-const PRESENT = new Set('need want think like love prefer work live agree know plan hope feel believe'.split(' '));
-
-/**
- * Rewrites a sentence that opens with "I …" into the third person, when the speaker has a real
- * name and nothing else in the sentence would need rethinking ("I told him I'd go" stays as is).
- */
-function neutralize(s: Sentence, userName: string | null): string {
-  const text = s.text.replace(/^(?:please\s+)?remind me to\b/i, 'Reminder to').replace(/^don't forget to\b/i, 'Reminder to');
-  const name = s.isUser ? userName : /^(?:speaker \d+|unknown|user)$/i.test(s.speakerName) ? null : s.speakerName;
-  if (!name) return text;
-  // A trailing aside in the first person ("…, so I see her once a month") is dropped rather than rewritten.
-  const tail = /,\s*(?:so|but|and|because)\s+[^,]*\b(?:I|I'm|I'll|I've|I'd|me|my)\b.*$/.exec(text);
-  const main = tail && text.slice(0, tail.index).split(/\s+/).length >= 5 ? text.slice(0, tail.index) : text;
-  let rewritten: string;
-  const m = SUBJECT_VERB.exec(main);
-  if (m) {
-    const head = m[1] ? (PRESENT.has(m[1]) ? thirdPerson(m[1]) : m[1]) : AUX[m[0].slice(1)]!;
-    rewritten = `${name} ${head}${main.slice(m[0].length)}`;
-  } else if (/^My\s+\w/.test(main)) rewritten = `${name}'s${main.slice(2)}`;
-  else return text;
-  if (/\b(?:I|I'm|I'll|I've|I'd|we|we're|our|us)\b/.test(rewritten.slice(name.length))) return text;
-  return rewritten
-    .replace(/\bmyself\b/gi, 'themselves')
-    .replace(/\bmy\b/gi, 'their')
-    .replace(/\bmine\b/gi, 'theirs')
-    .replace(/\bme\b/gi, 'them');
+/** Who a sentence is about in the third person: the user's name (or "The user"), another speaker's real name. */
+function speakerLabel(s: Sentence, userName: string | null): string | null {
+  if (s.isUser) return userName?.trim() || 'The user';
+  return /^(?:speaker \d+|unknown|user)$/i.test(s.speakerName) ? null : s.speakerName;
 }

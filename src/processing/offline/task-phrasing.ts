@@ -29,8 +29,9 @@ const HEDGE = /^(?:probably|maybe|perhaps|possibly)\b/i;
 /** What a talk will cover next ("we'll get into index funds"), not something to do. */
 const TALK = /^(?:get into|talk about|dive into|cover|discuss|look at (?:how|why|what|whether))\b/i;
 const CUT =
-  /,\s*(?:so|which|because|since|but|and then|or|though|like|right|okay|yeah|the)\b|\s+(?:because|so that|since|unless|as soon as|once|while|which|before the price|in case)\b|[;:!?]|\s+[-–—]\s+|,\s*(?:i|we|it|that|this|she|he|they)\b|,\s+[a-z]+(?:\s+[a-z]+){0,2}\s+(?:is|are)\b/i;
-const CONDITION = /(?<!\b(?:check|see|ask|find out|know|confirm|sure))\s+if\b/i;
+  /,\s*(?:so|which|because|since|but|and then|or|though|like|right|okay|yeah|the)\b|\s+(?:because|so that|since|unless|as soon as|once|while|which|before the price|in case)\b|[;:!?]|\s+[-–—]\s+|,\s*(?:i|we|it|that|this|she|he|they|just)\b|,\s+[a-z]+(?:\s+[a-z]+){0,2}\s+(?:is|are)\b/i;
+/** "if" after "ask (Marcus)", "check", "see" is what to find out, not a condition. */
+const CONDITION = /(?<!\b(?:check|see|ask|find out|know|confirm|sure)(?:\s+(?:[A-Z][a-z]+|him|her|them))?)\s+if\b/i;
 const TRAILING =
   /[\s,]+(?:then|too|as well|though|anyway|okay|ok|right|please|for me|if you can|when you can|if possible|real quick|this time|again|first thing|now|later|soon|in a bit|asap|either way|tentatively|yeah|like|by|on|at|before|after|until|for|to|with|of|the|a|an|and|or|from|about|so|in|but|around|either|due|x)$/i;
 const OBJECT_PRONOUN =
@@ -57,7 +58,9 @@ export function phraseTask(body: string, ctx: PhrasingContext): Phrased {
   if (pronoun) {
     if (REFERENCE_VERBS.has(head) && pronoun[4]!.trim() === '') return { kind: 'reference' };
     const antecedent = resolvePronoun(pronoun[2]!, ctx.earlier);
-    if (antecedent === null) return null;
+    // "send her the budget" with no one to call "her" is still "Send the budget".
+    const recipient = DATIVE_VERBS.has(head) && /^(?:her|him|them)$/i.test(pronoun[2]!) && /^\s+(?:the|a|an|my|our|your|some)\b/i.test(pronoun[4]!);
+    if (antecedent === null && !recipient) return null;
     s = [pronoun[1], pronoun[3], antecedent].filter(Boolean).join(' ') + pronoun[4]!;
   }
   const dangling = TRAILING_PRONOUN.exec(s);

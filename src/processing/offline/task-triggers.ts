@@ -21,6 +21,9 @@ interface Trigger {
 const ADVERBS = String.raw`(?:(?:really|still|also|just|definitely|actually|first)\s+)*`;
 const SOCIAL = /^(?:do|go|grab|hang|catch|get together|have|meet|see|try|come)\b/i;
 const IMMEDIATE = /^(?:hear|see|confirm|repeat|spell|hold|pass|hand|speak|say|believe|imagine|tell me|give me a|explain|clarify|read me)\b/i;
+const APPOINTMENT = /^\S+\s+(?:dentist|doctor|vet|appointment|checkup|check-up|meeting|class|lesson|game|recital|party|interview|haircut|physio)\b/i;
+/** "It doesn't have to be polished": a reassurance, not a task. */
+const NEGATED_SUBJECT = /(?:n't|\bnot|\bnever|^(?:it|this|that|they|these|those))$/i;
 const DUE_VERB: Array<[RegExp, string]> = [
   [/\b(?:set|assignment|homework|essay|paper|report|project|draft|application|proposal|slides|deck)s?$/i, 'Finish'],
   [/\b(?:rent|bill|invoice|payment|fee|tax|taxes)$/i, 'Pay'],
@@ -29,11 +32,18 @@ const DUE_VERB: Array<[RegExp, string]> = [
 const TRIGGERS: readonly Trigger[] = [
   { re: /^(?:please\s+)?remind me (?:to|that i (?:need|have) to)\s+(.+)$/i, kind: 'self' },
   { re: /^(?:don't|do not|dont)\s+(?:let me\s+)?forget\s+to\s+(.+)$/i, kind: 'request' },
+  // "Don't forget the dentist on Thursday": an appointment to go to.
+  { re: /^(?:don't|do not|dont)\s+forget\s+(?:about\s+)?((?:the|your|my|our)\s+.+)$/i, kind: 'request', rewrite: (m) => forgetNot(m[1]!) },
+  { re: /^go ahead and\s+(.+)$/i, kind: 'imperative' },
   { re: /^(?:let's\s+)?make sure (?:you|that you)\s+(.+)$/i, kind: 'request' },
   { re: /^(?:let's\s+)?make sure (?:to|we|that we|i|that i)\s+(.+)$/i, kind: 'group' },
   { re: new RegExp(String.raw`^(?:i|we)\s+${ADVERBS}(?:need to|have to|'ve got to|have got to|gotta|must|got to)\s+(.+)$`, 'i'), kind: 'group' },
   { re: new RegExp(String.raw`^you\s+${ADVERBS}(?:need to|have to|'ve got to|gotta|must|'ll need to|will need to|'ll have to|should)\s+(.+)$`, 'i'), kind: 'request' },
   { re: /^(?:someone|somebody)\s+(?:needs to|has to|should|must|'s got to)\s+(.+)$/i, kind: 'unassigned' },
+  { re: /^(?:we|i)\s+(?:need|want)\s+(?:someone|somebody)\s+to\s+(.+)$/i, kind: 'unassigned' },
+  // Asked of the speaker, or promised by them: "she asked me to…", "I was asked to…", "I promised to…".
+  { re: new RegExp(String.raw`^(?:she|he|they|[A-Z][a-z]+)\s+${ADVERBS}(?:asked|wants|wanted|needs|needed|told|would like|'d like|reminded)\s+me\s+to\s+(.+)$`, 'i'), kind: 'self' },
+  { re: new RegExp(String.raw`^i\s+${ADVERBS}(?:was asked|was told|promised|agreed|offered|volunteered|said i'd|said i would|am supposed|'m supposed)\s+to\s+(.+)$`, 'i'), kind: 'self' },
   { re: /^(?:we|i)\s+should\s+(?!probably|maybe|have\b)(.+)$/i, kind: 'group', rewrite: (m) => (SOCIAL.test(m[1]!) ? null : m[1]!) },
   { re: /^(?:i|we)\s*(?:'ll|will|'m going to|am going to|'re going to|are going to|'m gonna|are gonna|'re gonna|shall)\s+(.+)$/i, kind: 'self' },
   { re: /^let me\s+(?!know|think|see|check|guess|pull|look|be\b|say|tell you|just|try)(.+)$/i, kind: 'self' },
@@ -41,7 +51,7 @@ const TRIGGERS: readonly Trigger[] = [
   { re: /^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:also\s+)?(.+?)\??$/i, kind: 'request', question: true, rewrite: (m) => (IMMEDIATE.test(m[1]!) ? null : m[1]!) },
   { re: /^please\s+(?!do\b)(.+)$/i, kind: 'request' },
   { re: /^([A-Z][a-z]+)\s*(?:'ll|will|is going to|'s going to)\s+(.+)$/, kind: 'named', nameGroup: 1, rewrite: (m) => (asName(m[1]) ? m[2]! : null) },
-  { re: /^(.+?)\s+(?:needs?|has|have)\s+to\s+be\s+([a-z]+ed)\b(.*)$/i, kind: 'group', rewrite: (m) => `get ${commonNoun(m[1]!)} ${m[2]}${m[3]}` },
+  { re: /^(.+?)\s+(?:needs?|has|have)\s+to\s+be\s+([a-z]+ed)\b(.*)$/i, kind: 'group', rewrite: (m) => (NEGATED_SUBJECT.test(m[1]!) ? null : `get ${commonNoun(m[1]!)} ${m[2]}${m[3]}`) },
   { re: /(?:^|,\s*)[a-z]+\s+wants?\s+(.+?)\s+([a-z]+ed)\s*$/i, kind: 'group', rewrite: (m) => `get ${m[1]} ${m[2]}` },
   {
     re: /^(?:the|your|our|my)\s+(.+?)\s+(?:is|are)\s+due\b.*$/i,
@@ -52,6 +62,13 @@ const TRIGGERS: readonly Trigger[] = [
     },
   },
 ];
+
+/** "the dentist" → "attend the dentist appointment"; anything else ("the candles") waits for what is said about it. */
+function forgetNot(thing: string): string | null {
+  const the = thing.replace(/^(?:your|my|our)\b/i, 'the');
+  if (!APPOINTMENT.test(thing)) return null;
+  return /\b(?:appointment|meeting|class|lesson|game|recital|party|interview|checkup|check-up)\b/i.test(thing) ? `attend ${the}` : `attend ${the} appointment`;
+}
 
 /** A sentence-initial plural ("Timesheets need to…") is a common noun, not a name. */
 const commonNoun = (phrase: string): string => phrase.replace(/^(?:The|[A-Z][a-z]+s\b)/, (w) => w.toLowerCase());

@@ -138,7 +138,7 @@ export function tidy(text: string): string {
 
 /** Discourse openers that add nothing at the start of a sentence ("So, okay, yeah, the plan is…"). */
 const OPENER =
-  /^(?:(?:so|okay|ok|oh|and|but|well|yeah|yes|yep|no(?=,)|right|alright|anyway|also|then|now|hey|great|cool|nice|perfect|sure|good|look|listen|honestly|actually|basically|wait|ha|haha|oof|hmm|thanks|thank you|one more thing|like(?=,))\b[,.!]?\s*)+/i;
+  /^(?:(?:by the way|btw|fyi|oh and|anyhow|in any case|just so you know|so|okay|ok|oh|and|but|well|yeah|yes|yep|no(?=,)|right|alright|anyway|also|then|now|hey|great|cool|nice|perfect|sure|good|look|listen|honestly|actually|basically|wait|ha|haha|oof|hmm|thanks|thank you|one more thing|like(?=,))\b[,.!]?\s*)+/i;
 
 export function stripOpeners(sentence: string): string {
   const stripped = sentence.replace(OPENER, '');

@@ -47,14 +47,16 @@ interface Phrase {
 
 const NON_TITLE = new Set(
   ('okay yeah hey guys everyone thanks speaker alright dr mr mrs ms near utc work job place stuff bad pretty tiny ' +
-    'brutal huge small sure late early hard easy tired busy crazy fun honest quick together').split(' '),
+    'brutal huge small sure late early hard easy tired busy crazy fun honest quick together couple end back side way').split(' '),
 );
 /** A topic the speakers name outright outranks any inferred from word counts. */
 const STATED_TOPIC = 10;
 const TOPIC_CUE =
   /\b(?:welcome to(?: the)?|kick-?off for(?: the)?|today we(?:'re| are) (?:talking|going to talk) about|main (?:things?|topics?) (?:for )?today (?:is|are)|main topics? (?:is|are)|agenda (?:today )?is|we(?:'re| are) here to (?:talk about|discuss)|let's talk about|(?:i'm|i am) calling about|this (?:call|meeting) is about)\b/i;
 const TOKEN = /[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
-const NUMBER_LIKE = /^\d+(?:am|pm)?$/;
+const NUMBER_LIKE = /^\d+(?:am|pm|st|nd|rd|th)?$/;
+/** "that'd", "we'll", "they're": a pronoun and an auxiliary, never part of a topic. */
+const CONTRACTION = /'(?:d|ll|re|ve|m)$/;
 /** Common verbs in the third person, which end a topic phrase ("the car needs…"). */
 const THIRD_PERSON_VERBS = new Set(
   'needs wants seems looks works goes gets makes takes says keeps comes runs lives feels means uses expires starts ends has does is was'.split(' '),
@@ -90,7 +92,7 @@ function keyPhrases(scored: ScoredConversation, names: ReadonlySet<string>): Phr
       const breaks =
         token.length === 1 && !/[\p{L}\p{N}]/u.test(token) ? true
         : afterHonorific || STOPWORDS.has(lower) || FILLERS.has(lower) || WEAK_WORDS.has(bare) || NON_TITLE.has(bare) ||
-          excluded.has(bare) || IRREGULAR_PAST.has(bare) || THIRD_PERSON_VERBS.has(bare) || lower.endsWith('ly') || NUMBER_LIKE.test(lower);
+          excluded.has(bare) || IRREGULAR_PAST.has(bare) || THIRD_PERSON_VERBS.has(bare) || CONTRACTION.test(lower) || lower.endsWith('ly') || NUMBER_LIKE.test(lower);
       afterHonorific = HONORIFIC.test(bare) || (afterHonorific && token === '.');
       const run = runs[runs.length - 1]!;
       const topic = (m.index ?? 0) >= topicFrom;

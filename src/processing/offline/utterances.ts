@@ -29,6 +29,8 @@ export interface Conversation {
 /** "[12:05] Maria: …", "3/14/24, 10:02 - Maria: …", "Maria: …". */
 const LABELLED_LINE =
   /^\s*(?:\[[^\]\n]{1,40}\]\s*)?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*[-–—]\s*)?([\p{L}][\p{L}\p{N} .'_-]{0,30}?)\s*:\s+(\S.*)$/iu;
+/** A chat export's header line, "Maya Chen  9:12 AM", with the message on the lines below. */
+const HEADER_LINE = /^([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'-]*){0,3})\s+(?:\[[^\]\n]{1,20}\]|\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)$/u;
 const NOT_A_SPEAKER = /^(?:subject|re|fwd?|to|from|cc|bcc|date|sent|note|notes|ps|p\.s|todo|agenda|summary|update|reminder|q\d|step \d+|\d.*)$/i;
 
 /** Builds the turn list from segments, or from a text's `Name: message` lines when it has them. */
@@ -73,6 +75,12 @@ function parseLabelledText(text: string, userName: string | null): Conversation 
   const utterances: Utterance[] = [];
   let labelledCount = 0;
   for (const line of lines) {
+    const header = HEADER_LINE.exec(line);
+    if (header && !NOT_A_SPEAKER.test(header[1]!)) {
+      labelledCount += 1;
+      utterances.push({ speaker: header[1]!.toLowerCase(), name: header[1]!, isUser: false, text: '', sentences: [] });
+      continue;
+    }
     const m = LABELLED_LINE.exec(line);
     const label = m?.[1]?.trim();
     if (m && label && !NOT_A_SPEAKER.test(label) && label.split(/\s+/).length <= 4) {
@@ -80,11 +88,16 @@ function parseLabelledText(text: string, userName: string | null): Conversation 
       utterances.push({ speaker: label.toLowerCase(), name: label, isUser: false, text: m[2]!.trim(), sentences: [] });
     } else if (utterances.length > 0) {
       const last = utterances[utterances.length - 1]!;
-      last.text = `${last.text}\n${line}`;
+      last.text = last.text === '' ? line : `${last.text}\n${line}`;
     } else {
       utterances.push({ speaker: 'unknown', name: 'Unknown', isUser: false, text: line, sentences: [] });
     }
   }
+  const spoken = utterances.filter((u) => u.text !== '');
+  // A "header" with nothing under it was a line of a note ("Dentist 9:30"), not a chat export.
+  if (spoken.length < utterances.length) return null;
+  utterances.length = 0;
+  utterances.push(...spoken);
   for (const u of utterances) u.sentences = cleanSentences(u.text);
   if (labelledCount < 2 || labelledCount * 2 < lines.length) return null;
   const speakers = new Set(utterances.map((u) => u.speaker));

@@ -6,14 +6,14 @@
 /** Base forms that open a to-do ("Send…", "Book…", "Pick up…"). */
 export const ACTION_VERBS: ReadonlySet<string> = new Set(
   (
-    'add adjust answer apply approve arrange ask assign attach attend bake book bring buy call cancel ' +
+    'activate add adjust answer apply approve arrange ask assign attach attend bake book bring buy call cancel ' +
     'change charge check clean clear collect complete confirm contact cook copy cover create deliver ' +
     'design do double-check download draft drive drop email escalate feed fetch file fill finalize ' +
     'finalise find finish fix follow forward get give grab handle help hire install invite join label ' +
     'keep leave look make mail message move order organize organise pack pair pay phone pick plan post prep prepare ' +
-    'present print put read reach register remind remove renew rent reply report reschedule reserve ' +
+    'present print put read reach refill register remind remove renew rent repair replace reply report request reschedule reserve ' +
     'respond return review run save schedule send set share ship sign sort start submit switch take talk test ' +
-    'text tell update upload visit walk wash water write'
+    'text tell transfer update upload vacuum visit walk wash water wrap write'
   ).split(' '),
 );
 
