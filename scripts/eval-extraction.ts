@@ -165,6 +165,9 @@ export function formatReport(report: ExtractionReport): string {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // An optional argument keeps only the fixtures whose id starts with it (`tsx scripts/eval-extraction.ts holdout3-`).
   const prefix = process.argv[2] ?? '';
-  const report = await evaluateExtraction(new OfflineProcessor(), loadTranscripts().filter((f) => f.id.startsWith(prefix)));
-  console.log(formatReport(report));
+  const processor = new OfflineProcessor();
+  console.log('Tuning set (test/fixtures/transcripts: the heuristics were developed against these)\n');
+  console.log(formatReport(await evaluateExtraction(processor, loadTranscripts().filter((f) => f.id.startsWith(prefix)))));
+  console.log('\nHeld-out set (test/fixtures/held-out: never seen while tuning; what to expect on new text)\n');
+  console.log(formatReport(await evaluateExtraction(processor, loadTranscripts('held-out').filter((f) => f.id.startsWith(prefix)))));
 }

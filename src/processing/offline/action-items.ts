@@ -3,10 +3,12 @@
  * to…", "make sure…"), reminders and needs ("remind me to…", "I need to…", "we should…"), and
  * stated deadlines ("the problem set is due Friday").
  *
- * Whose list: in a note, a single-author text or a meeting of three or more, every task is
- * listed (meeting minutes list everyone's). In a two-person conversation only the user's tasks
- * are: their own promises and needs, what the other person asked of them, and what the user asked
- * of the other person. A task that belongs to someone else is written as the user's follow-up
+ * Whose list: in a note, a single-author text, or a conversation whose user's lines are unknown,
+ * every task is listed, as it is in a group of three or more that the user leads (opens, or
+ * speaks in most): the minutes are theirs to follow up. In a two-person conversation only the
+ * user's tasks are: their own promises and needs, what the other person asked of them, and what
+ * the user asked of the other person. In a group the user only attends, only what the user takes
+ * on or is asked to do. A task that belongs to someone else is written as the user's follow-up
  * when that person's name is known ("Follow up with Sarah on booking the flights"), otherwise
  * as the plain imperative.
  *
@@ -59,6 +61,10 @@ interface Candidate {
   utterance: number;
   /** Asked of someone by the speaker ("can you…", "please…", a bare imperative). */
   request: boolean;
+  /** Asked of anyone ("someone needs to…"). */
+  unassigned: boolean;
+  /** Taken by someone else in a group the user only attends. */
+  dropped?: boolean;
   /** Index of its sentence within the turn. */
   sentence: number;
   /** Tasks split from one clause ("update the roadmap and tell sales") share this. */
@@ -68,7 +74,10 @@ interface Candidate {
 
 export function extractActionItems(conversation: Conversation, cast: Cast, startedAt: string): ExtractedActionItem[] {
   const { utterances, participants, monologue } = conversation;
-  const everyone = monologue || participants >= 3 || !conversation.userKnown;
+  const lead = leads(conversation);
+  const everyone = monologue || !conversation.userKnown || (participants >= 3 && lead);
+  // In a group the user only attends, other people's tasks among themselves are not the user's.
+  const group = participants >= 3 && !lead;
   const candidates: Candidate[] = [];
   const history: string[] = [];
   let clauseCount = 0;
@@ -108,7 +117,7 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
         const owner = ownerOf(found, u.isUser, speakerName, addressee);
         const dueAt = subject ? null : dueAtFrom(match ?? orphan, startedAt);
         const then = !subject && !match && BY_THEN.test(clause) ? earlierDate(history, startedAt) : null;
-        const listed = everyone || u.isUser || found.kind !== 'self';
+        const listed = everyone || (group ? owner.isUser : u.isUser || found.kind !== 'self');
         const clauseId = clauseCount++;
         // Someone else's compound task stays one follow-up ("Follow up with Omar on opening a ticket and attaching…").
         const bodies = owner.isUser ? splitCoordinated(found.body) : [found.body];
@@ -118,10 +127,13 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
           const phrased = phraseTask(body, { ...base, owner });
           if (phrased === null) continue;
           if (phrased.kind === 'reference') {
-            const claimant: PhrasingContext['owner'] = u.isUser ? { isUser: true } : { isUser: false, name: speakerName };
+            // "Do it tomorrow, seriously" asks the addressee to do the task just named; "I'll do it" claims it for the speaker.
+            const asked = found.kind === 'request' || found.kind === 'imperative';
+            const claimant: PhrasingContext['owner'] = asked ? owner : u.isUser ? { isUser: true } : { isUser: false, name: speakerName };
             claimPrevious(candidates, index, claimant, match ? dueAtFrom(match, startedAt) : null);
             continue;
           }
+          if (!listed && found.kind === 'self') takeOver(candidates, index, phrased.core, group, speakerName);
           if (!listed || (found.kind === 'request' && answeredDone(conversation, index))) continue;
           const candidate: Candidate = {
             core: phrased.core,
@@ -130,6 +142,7 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
             fallbackDue: dueAtFrom(then ?? (found.kind === 'request' ? replyDate(conversation, index, startedAt) : null), startedAt),
             utterance: index,
             request: found.kind === 'request' || found.kind === 'imperative',
+            unassigned: found.kind === 'unassigned',
             sentence: sentenceIndex,
             clause: clauseId,
             rephrase: (ctx) => {
@@ -156,7 +169,17 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
     }
     for (const c of candidates.slice(before)) c.dueAt ??= c.fallbackDue;
   });
-  return dedupe(candidates).slice(0, MAX_ACTION_ITEMS).map((c) => ({ description: c.description, dueAt: c.dueAt }));
+  return dedupe(candidates.filter((c) => !c.dropped)).slice(0, MAX_ACTION_ITEMS).map((c) => ({ description: c.description, dueAt: c.dueAt }));
+}
+
+/** Whether the user runs the conversation: speaks first, or takes at least as many turns as anyone else. */
+function leads(conversation: Conversation): boolean {
+  const turns = new Map<string, number>();
+  for (const u of conversation.utterances) turns.set(u.speaker, (turns.get(u.speaker) ?? 0) + 1);
+  const user = conversation.utterances.find((u) => u.isUser);
+  if (!user) return false;
+  if (conversation.utterances[0]?.isUser) return true;
+  return Math.max(...turns.values()) <= (turns.get(user.speaker) ?? 0);
 }
 
 interface ParsedClause {
@@ -206,6 +229,18 @@ function claimPrevious(candidates: Candidate[], index: number, owner: PhrasingCo
   if (!previous) return;
   previous.rephrase({ owner });
   if (dueAt) previous.dueAt = dueAt;
+}
+
+/**
+ * "Someone needs to review them." — "I can review them": another person takes the open task. In a
+ * group the user only attends it leaves the user's list; otherwise it becomes a follow-up with them.
+ */
+function takeOver(candidates: Candidate[], index: number, core: string, group: boolean, name: string | null): void {
+  const key = keyOf(core);
+  const at = candidates.findIndex((c) => c.unassigned && c.utterance === index - 1 && [...keyOf(c.core)].some((t) => key.has(t)));
+  if (at < 0) return;
+  if (group) candidates[at]!.dropped = true;
+  else candidates[at]!.rephrase({ owner: { isUser: false, name } });
 }
 
 /** A request from the turn just before, still undated or dated, that the user takes on; its own date wins. */

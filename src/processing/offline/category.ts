@@ -15,7 +15,8 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'leadership:2 hiring:2 quarter:1 kickoff:3 kick-off:3 jira:3 beta:1 brief:1 project_brief:3 ' +
     'design_review:2 wireframes:1 portal:1 timesheet:3 deck:2 slides:2 q1:2 q2:2 q3:2 q4:2 ' +
     'all-hands:3 ticket:1 usability:1 contractor:2 workload:2 promotion:2 payroll:2 review:1 ' +
-    'expense_report:3 coworker:2 job:1 onboarding:1 escalate:2 blocker:2 plan_doc:2',
+    'expense_report:3 coworker:2 job:1 onboarding:1 escalate:2 blocker:2 plan_doc:2 ' +
+    'interview:3 recruiter:3 final_round:3 resume:3 linkedin:2 job_offer:3 references:1',
   ],
   [
     'business',
@@ -87,7 +88,8 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'flat:1 rent:1 laundry:2 dry_cleaning:2 groceries:2 note_to_self:2 personal:2 new_place:2 ' +
     'apartment:1 sink:1 renew:1 moved:1 running_again:1 faucet:2 leak:2 leaking:2 boiler:2 handyman:3 ' +
     'repairs:2 grocery:2 supermarket:2 dog:2 cat:1 puppy:2 kitten:2 pet:2 vet:3 dog_food:3 car:2 mechanic:2 ' +
-    'garage:2 tyres:2 tires:2 oil_change:3 mot:3 car_service:3 car_insurance:2 insurance:1 household:2',
+    'garage:2 tyres:2 tires:2 oil_change:3 mot:3 car_service:3 car_insurance:2 insurance:1 household:2 ' +
+    'warranty:3 receipt:2 refund:3 order_number:2 washing_machine:3 dishwasher:3 appliance:2 appliances:2 customer_service:2',
   ],
   [
     'entertainment',
@@ -130,7 +132,11 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'stressful:1 emotional:1',
   ],
   ['design', 'design:2 designer:2 ux:3 ui:3 mockup:3 figma:3 wireframe:3 prototype:2 font:2 layout:2'],
-  ['literature', 'novel:3 author:2 poem:3 poetry:3 writer:2 fiction:3 book_club:3'],
+  [
+    'literature',
+    'novel:3 novels:3 author:2 poem:3 poetry:3 writer:2 fiction:3 book_club:3 chapter:2 chapters:2 character:2 characters:2 ' +
+    'plot:3 protagonist:3 narrator:3 prose:3 memoir:3 literary:3 reread:2',
+  ],
   ['history', 'history:3 war:2 century:2 ancient:3 empire:3 historical:3 medieval:3'],
   ['architecture', 'architecture:3 architect:3 blueprint:3 renovation:2 construction:2'],
   ['economics', 'economy:3 inflation:3 interest_rates:3 gdp:3 recession:3 economics:3 unemployment:3'],

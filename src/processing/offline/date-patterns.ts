@@ -40,6 +40,14 @@ const ORDINAL_WORDS = [
   'twenty-seventh', 'twenty-eighth', 'twenty-ninth', 'thirtieth', 'thirty-first',
 ];
 
+// Longest first, so "twenty-first" is not read as "twenty"… and "first" wins over nothing.
+const ORDINAL = [...ORDINAL_WORDS].sort((a, b) => b.length - a.length).join('|');
+/** "14th", "14" or "fourteenth" as a day of the month. */
+const dayNumber = (word: string): number => {
+  const i = ORDINAL_WORDS.indexOf(word.toLowerCase());
+  return i >= 0 ? i + 1 : parseInt(word, 10);
+};
+
 export const DAYPART = /^\s*(?:in the\s+)?(morning|afternoon|evening|night|tonight)\b/i;
 
 const num = (word: string): number => SMALL_NUMBERS[word.toLowerCase()] ?? Number(word);
@@ -93,9 +101,9 @@ const MONTH_CUE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 export const DATE_PATTERNS: readonly DatePattern[] = [
   { cue: /\d-\d/, re: re(String.raw`${PREP}\b(\d{4})-(\d{2})-(\d{2})\b`), rank: 3, resolve: (m) => dateOf(valid(+m[1]!, +m[2]!, +m[3]!)) },
   {
-    cue: MONTH_CUE, re: re(String.raw`${PREP}(?:the\s+)?\b${MONTH}\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!:)(?:,?\s+(\d{4})\b)?`),
+    cue: MONTH_CUE, re: re(String.raw`${PREP}(?:the\s+)?\b${MONTH}\.?\s+(?:the\s+)?(\d{1,2}(?:st|nd|rd|th)?|${ORDINAL})\b(?!:)(?:,?\s+(\d{4})\b)?`),
     rank: 3,
-    resolve: (m, ref) => dateOf(upcoming(ref, monthOf(m[1]!), +m[2]!, m[3])),
+    resolve: (m, ref) => dateOf(upcoming(ref, monthOf(m[1]!), dayNumber(m[2]!), m[3])),
   },
   {
     cue: MONTH_CUE, re: re(String.raw`${PREP}(?:the\s+)?\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH}\b(?:,?\s+(\d{4})\b)?`),
@@ -114,7 +122,8 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
   },
   { cue: /\d(?:st|nd|rd|th)/i, re: re(String.raw`${PREP}the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?${MONTH})`), rank: 2, resolve: (m, ref) => dateOf(dayOfMonth(ref, +m[1]!)) },
   {
-    cue: /the\s+[a-z-]+(?:st|nd|rd|th)\b/i, re: re(String.raw`\b(?:on|by|until|before)\s+the\s+(${ORDINAL_WORDS.join('|')})\b`),
+    // "on the fifth", and after a weekday: "Thursday the nineteenth".
+    cue: /the\s+[a-z-]+(?:st|nd|rd|th)\b/i, re: re(String.raw`(?:\b(?:on|by|until|before)\s+|(?<=(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+))the\s+(${ORDINAL})\b`),
     rank: 2,
     resolve: (m, ref) => dateOf(dayOfMonth(ref, ORDINAL_WORDS.indexOf(m[1]!.toLowerCase()) + 1)),
   },
@@ -195,6 +204,23 @@ const AMPM = String.raw`(a\.?m\.?|p\.?m\.?)`;
 const ZONE = String.raw`(?:\s*(?:utc|gmt)\b)?`;
 const NOT_QUANTITY = String.raw`(?!\s*(?:%|percent|per\b|dollars?|euros?|pounds?|bucks|minutes?|mins?|hours?|days?|weeks?|months?|years?|people|seats|times|degrees|point|of\b|k\b|x\b|in a row|[.,:/]\d))`;
 
+/** An hour word followed by minutes or am/pm ("seven thirty", "eight AM"): a clock time even without "at". */
+export const SPOKEN_CLOCK = String.raw`(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[ap]\.?m\b|fifteen|twenty|thirty|forty|fifty|oh\b)`;
+const WORD_HOUR = String.raw`(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
+const WORD_MINUTE = String.raw`(oh[ -](?:one|two|three|four|five|six|seven|eight|nine)|fifteen|twenty(?:[ -]five)?|thirty(?:[ -]five)?|forty(?:[ -]five)?|fifty(?:[ -]five)?)`;
+const MINUTE_PARTS: Record<string, number> = { oh: 0, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, five: 5 };
+
+/** "forty-five" → 45, "oh five" → 5. */
+function minuteOf(words: string): number | null {
+  let total = 0;
+  for (const w of words.toLowerCase().split(/[ -]/)) {
+    const v = MINUTE_PARTS[w] ?? SMALL_NUMBERS[w];
+    if (v === undefined) return null;
+    total += v;
+  }
+  return total;
+}
+
 function clock(hour: number, minute: number, ampm: string | undefined): Resolved | null {
   if (minute > 59) return null;
   if (ampm === undefined) return hour > 23 ? null : { time: { hour, minute } };
@@ -229,6 +255,23 @@ export const TIME_PATTERNS: readonly DatePattern[] = [
       const r = clock(before ? (hour === 1 ? 12 : hour - 1) : hour, before ? 60 - minutes : minutes, m[4]);
       return r;
     },
+  },
+  {
+    // Spoken clock times without "at": "eight AM", "seven thirty", "ten forty in the morning".
+    cue: new RegExp(String.raw`\b${SPOKEN_CLOCK}`, 'i'),
+    re: re(String.raw`${AT}\b${WORD_HOUR}(?:\s+${WORD_MINUTE})?(?:\s*${AMPM}(?![a-z]))?\b${NOT_QUANTITY}`),
+    rank: 1,
+    resolve: (m) => {
+      if (m[2] === undefined && m[3] === undefined) return null;
+      const minute = m[2] === undefined ? 0 : minuteOf(m[2]);
+      return minute === null ? null : clock(num(m[1]!), minute, m[3]);
+    },
+  },
+  {
+    // British "half six" is 6:30.
+    cue: /\bhalf (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i, re: re(String.raw`${AT}\bhalf\s+${WORD_HOUR}\b${NOT_QUANTITY}`),
+    rank: 1,
+    resolve: (m) => clock(num(m[1]!), 30, undefined),
   },
   {
     cue: /noon|midday|midnight/i, re: re(String.raw`${AT}\b(noon|midday|midnight)\b`),

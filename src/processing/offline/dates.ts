@@ -16,7 +16,7 @@
  *   otherwise (evening, tonight, dinner…); "midnight" is the last minute of that day.
  */
 import { addDays, END_OF_DAY, fromIso, toInstant, type CalendarDate, type ClockTime } from './calendar.ts';
-import { DAYPART, DATE_PATTERNS, TIME_PATTERNS, type DatePattern } from './date-patterns.ts';
+import { DAYPART, DATE_PATTERNS, SPOKEN_CLOCK, TIME_PATTERNS, type DatePattern } from './date-patterns.ts';
 
 export { addDays, formatDate, fromIso, toInstant, type CalendarDate, type ClockTime } from './calendar.ts';
 
@@ -30,8 +30,8 @@ export interface TemporalMatch {
 }
 
 /** A cheap test that rules out most sentences before the full pattern set runs. */
-const TEMPORAL_CUE =
-  /\d|\b(?:today|tonight|tomorrow|tmrw?|eod|cob|end of|close of|after lunch|after work|later today|week|weekend|month|noon|midday|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:on|by|until|before) the [a-z]|(?:half|quarter) (?:past|to) |in (?:a|an|half|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple)\b|(?:at|by|around) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)/i;
+const TEMPORAL_CUE = new RegExp(
+  String.raw`\d|\b(?:today|tonight|tomorrow|tmrw?|eod|cob|end of|close of|after lunch|after work|later today|week|weekend|month|noon|midday|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:on|by|until|before) the [a-z]|(?:half|quarter) (?:past|to) |half (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|in (?:a|an|half|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple)\b|(?:at|by|around) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|${SPOKEN_CLOCK})`, 'i');
 
 interface Candidate {
   start: number;
@@ -43,8 +43,12 @@ interface Candidate {
   daypart: 'am' | 'pm' | null;
 }
 
-/** Finds the first date (and the time stated with it) in `text`, resolved against `referenceIso`. */
-export function findTemporal(text: string, referenceIso: string): TemporalMatch | null {
+/**
+ * Finds the first date (and the time stated with it) in `text`, resolved against `referenceIso`.
+ * `surroundings` (nearby sentences) only hint at the part of day of a bare hour: "Saturday at
+ * seven" said right after "Grandma's birthday dinner" is 19:00.
+ */
+export function findTemporal(text: string, referenceIso: string, surroundings = ''): TemporalMatch | null {
   const refMs = Date.parse(referenceIso);
   if (Number.isNaN(refMs) || !TEMPORAL_CUE.test(text)) return null;
   const ref = fromIso(referenceIso);
@@ -63,7 +67,7 @@ export function findTemporal(text: string, referenceIso: string): TemporalMatch 
   let clock: ClockTime | null = null;
   if (time?.time) {
     spans.push([time.start, time.end]);
-    const hint = daypartAround(text, time, spans) ?? cluster?.daypart ?? contextDaypart(text);
+    const hint = daypartAround(text, time, spans) ?? cluster?.daypart ?? contextDaypart(text) ?? (EVENING_PLANS.test(surroundings) ? 'pm' : null);
     clock = inferHour(time, hint);
   }
   if (cluster?.instant) return { date: fromIso(cluster.instant), time: null, instant: cluster.instant, spans };
@@ -158,8 +162,11 @@ function daypartAround(text: string, time: Candidate, spans: Array<[number, numb
   return /morning/i.test(m[0]) ? 'am' : 'pm';
 }
 
+/** Nearby words that make a bare hour an evening one; narrower than the sentence's own cues. */
+const EVENING_PLANS = /\b(?:dinner|supper|drinks|wine|cocktails|party)\b/i;
+
 function contextDaypart(text: string): 'am' | 'pm' | null {
-  if (/\b(?:tonight|evening|night|dinner|supper|drinks|party|concert|recital|show|movie)\b/i.test(text)) return 'pm';
+  if (/\b(?:tonight|evening|night|dinner|supper|drinks|wine|cocktails|party|concert|recital|show|movie)\b/i.test(text)) return 'pm';
   if (/\b(?:morning|breakfast)\b/i.test(text)) return 'am';
   return null;
 }

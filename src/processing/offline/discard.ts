@@ -76,20 +76,27 @@ export function judgeContent(conversation: Conversation): DiscardVerdict {
   return content.size < 8 ? { discarded: true, reason: 'fragments' } : { discarded: false, reason: 'kept' };
 }
 
+/** Phrases of radio and television copy: adverts, traffic and weather reports, presenters' links. */
+const BROADCAST =
+  /\b(?:don't miss|call now|limited time|while stocks last|sale\b|offer ends|terms and conditions|visit us at|traffic (?:on|is)|junction \w+|weather (?:today|tonight|for)|after the break|coming up|stay tuned|drive ?time|the charts|you're listening to|on air|\d+(?:\.\d+)? ?fm\b|point \w+ fm|news at)/gi;
+
 /** A well-formed sentence: starts with a capital (or a digit) and ends with terminal punctuation. */
 const WELL_FORMED = /^[\p{Lu}\p{N}"'].*[^.][.!?]["')]?$/u;
 
 /**
  * A television or radio with the wearer only murmuring along: the user speaks, but never a complete
  * thought, most turns are backchannels ("uh huh", "yeah", "mm"), and what the other voices say is
- * cut-off fragments rather than sentences — however much a date or an offer in an advert sounds
- * like content.
+ * cut-off fragments rather than sentences, or broadcast copy (adverts, traffic reports) — however
+ * much a date or an offer in an advert sounds like content.
  */
 function isBackground(conversation: Conversation): boolean {
   const { utterances } = conversation;
   if (conversation.monologue || !conversation.userKnown) return false;
   const user = utterances.filter((u) => u.isUser);
   if (user.length === 0 || user.some((u) => u.sentences.some(isCompleteThought))) return false;
+  // Broadcast copy (a traffic report, an advert, a DJ's link) is background however well-formed.
+  const others = utterances.filter((u) => !u.isUser).map((u) => u.text).join(' ');
+  if ((others.match(BROADCAST) ?? []).length >= 2) return true;
   const backchannels = utterances.filter((u) => meaningful(u.sentences.join(' ')).length === 0).length;
   if (backchannels / utterances.length < 0.4) return false;
   const sentences = utterances.filter((u) => !u.isUser).flatMap((u) => u.sentences);

@@ -8,6 +8,7 @@
  */
 import type { ExtractedEvent } from '../processor.ts';
 import { splitClauses } from './clauses.ts';
+import { SPOKEN_CLOCK } from './date-patterns.ts';
 import { eventStartFrom, findTemporal } from './dates.ts';
 import type { Cast } from './names.ts';
 import { resolvePronoun } from './reference.ts';
@@ -19,20 +20,27 @@ const MAX_EVENTS = 5;
 
 /** Tasks and deadlines, including a time that is a limit ("be at the airport by five"). */
 const NOT_AN_EVENT =
-  /\b(?:remind me|forget to|is due|are due|due (?:on|by|at)|deadline)\b|\bby (?:about |around |like )?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)\b/i;
+  /\b(?:remind me|forget to|is due|are due|due (?:on|by|at)|deadline)\b|\b(?:by|before) (?:about |around |like )?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)\b/i;
 const CALLED_OFF = /\b(?:doesn't work|does not work|can't make|cannot make|won't work|cancel(?:l?ed)?|not available|no longer|postponed indefinitely)\b/i;
 /** Something that can be a clock time; sentences without one cannot hold an event. */
-const TIME_CUE = /\d|\b(?:noon|midday|midnight|(?:half|quarter) (?:past|to))\b|\b(?:at|around|by) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i;
-const AGREEMENT = /^(?:yes|yeah|yep|sure|ok|okay|perfect|great|sounds good|that works|works|deal|absolutely|of course|definitely)\b|\bworks\b|\bsee you then\b/i;
+const TIME_CUE = new RegExp(
+  String.raw`\d|\b(?:noon|midday|midnight|(?:half|quarter) (?:past|to)|half (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\b|\b(?:at|around|by) (?:about |like )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b${SPOKEN_CLOCK}`,
+  'i',
+);
+const AGREEMENT =
+  /^(?:yes|yeah|yep|sure|ok|okay|perfect|great|sounds good|that works|works|deal|absolutely|of course|definitely)\b|\bworks\b|\b(?:is|'s) (?:fine|good|perfect)\b|\bsee you then\b/i;
 const NOUNS =
-  'field trip|science fair|book fair|fair|gym session|workout|training session|haircut|vet appointment|consultation|surgery|parent-teacher conference|conference|open house|service|mot|' +
+  'book club|climbing|bouldering|yoga|pilates|tennis|squash|badminton|padel|swim|field trip|science fair|book fair|fair|gym session|workout|training session|haircut|vet appointment|consultation|surgery|parent-teacher conference|conference|open house|service|mot|' +
   'deploy|deployment|go-live|cutover|technician|plumber|electrician|repair|delivery|inspection|viewing|installation|long run|group run|hike|practice|all-hands|town hall|offsite|standup|stand-up|retro|kickoff|workshop|webinar|interview|demo|presentation|review|recital|concert|party|wedding|game|match|class|lesson|session|appointment|reservation|flight|train|dinner|lunch|breakfast|brunch|coffee|drinks|call|meeting|sync|catch-up|check-up|checkup|dentist|conversation';
-const NOUNS_ALL = new RegExp(`\\b(${NOUNS})\\b`, 'gi');
+// A plural that names the same thing ("I booked the flights"); most others read as verbs ("she calls").
+const PLURALS = 'flights|appointments|reservations|lessons|interviews|sessions';
+const NOUNS_ALL = new RegExp(`\\b(${PLURALS}|${NOUNS})\\b`, 'gi');
 const SOCIAL_NOUNS = new Set(['coffee', 'lunch', 'dinner', 'breakfast', 'brunch', 'drinks', 'call', 'meeting', 'sync', 'catch-up']);
 const DOCTOR = /\b(?:[Dd]r\.?|[Dd]octor)\s+([A-Z][a-z]+)/;
 const PICK_UP = /\bpick\s+(her|him|[A-Z][a-z]+)\s+up\b|\bpick up\s+([A-Z][a-z]+|your \w+|my \w+|the \w+)/;
 const FLIGHT_VERB = /\b(?:lands?|landing|takes off|departs?|boarding)\b/i;
 const MEET_VERB = /\b(?:meet|meet up|catch up|get together)\b/i;
+const VISIT_VERB = /\b(?:pop|come|swing|stop|drop) (?:round|over|by)\b/i;
 const NOT_MODIFIERS = /^(?:for|meet|have|grab|book|booked|about)$/i;
 const DURATION =
   /\bfor\s+(?:about\s+|around\s+|roughly\s+)?(an?|one|two|three|four|half an|\d+(?:\.\d+)?)\s*(hours?|hrs?|minutes?|mins?)\b(\s+and\s+a\s+half)?/i;
@@ -46,13 +54,19 @@ export function extractEvents(conversation: Conversation, cast: Cast, startedAt:
   const turns = utterances.map((u) => u.sentences.map(stripOpeners));
   turns.forEach((sentences, i) => {
     sentences.forEach((sentence, k) => {
-      const before = [...sentences.slice(Math.max(0, k - 2), k), ...turns.slice(Math.max(0, i - 2), i).flat()].reverse();
-      const context: TitleContext = { before, history, cast, conversation, existing: events };
-      const { start, title } = eventIn(sentence, startedAt, context);
-      const agreed = !/\?\s*$/.test(sentence) || agreedNext(conversation, turns, i);
+      const before = [...turns.slice(Math.max(0, i - 2), i).flat(), ...sentences.slice(Math.max(0, k - 2), k)].reverse();
+      const following = [...sentences.slice(k + 1), ...(turns[i + 1] ?? []), ...(turns[i + 2] ?? [])];
+      const near = [...before.slice(0, 2), ...following].join(' ');
+      // A date and its time may come as two short sentences: "Same time next Saturday? Eight AM?"
+      const next = sentences[k + 1];
+      const half = halfStated(sentence, startedAt);
+      const piece = next !== undefined && half !== null && halfStated(next, startedAt) === (half === 'date' ? 'time' : 'date') ? `${sentence} ${next}` : sentence;
+      const proposal = /\?\s*$/.test(piece);
+      const context: TitleContext = { before, history, cast, conversation, existing: events, proposal };
+      const { start, title } = eventIn(piece, startedAt, context, near);
+      const agreed = !proposal || agreedNext(conversation, turns, i);
       if (start && title && agreed && !events.some((e) => e.start === start)) {
-        const following = [...sentences.slice(k + 1), ...(turns[i + 1] ?? []), ...(turns[i + 2] ?? [])];
-        events.push({ title, description: ensurePeriod(capitalize(sentence)), start, duration: durationOf(sentence, following) });
+        events.push({ title, description: ensurePeriod(capitalize(piece)), start, duration: durationOf(piece, following) });
       }
       history.push(sentence);
     });
@@ -65,14 +79,21 @@ export function extractEvents(conversation: Conversation, cast: Cast, startedAt:
  * date in one clause does not hide the date and time of another ("…by Friday, and she asked me to
  * book the review for Tuesday at 3pm").
  */
-function eventIn(sentence: string, startedAt: string, context: TitleContext): { start: string | null; title: string | null } {
+function eventIn(sentence: string, startedAt: string, context: TitleContext, near: string): { start: string | null; title: string | null } {
   const clauses = splitClauses(sentence);
   for (const piece of clauses.length > 1 ? [sentence, ...clauses] : [sentence]) {
     const candidate = TIME_CUE.test(piece) && !NOT_AN_EVENT.test(piece) && !CALLED_OFF.test(piece);
-    const start = candidate ? eventStartFrom(findTemporal(piece, startedAt)) : null;
+    const start = candidate ? eventStartFrom(findTemporal(piece, startedAt, near)) : null;
     if (start) return { start, title: titleFor(piece, context) };
   }
   return { start: null, title: null };
+}
+
+/** Whether a sentence states a date without a time, or a time without a date. */
+function halfStated(sentence: string, startedAt: string): 'date' | 'time' | null {
+  const found = findTemporal(sentence, startedAt);
+  if (found === null || found.instant !== null || (found.date === null) === (found.time === null)) return null;
+  return found.date ? 'date' : 'time';
 }
 
 function agreedNext(conversation: Conversation, turns: string[][], i: number): boolean {
@@ -87,12 +108,14 @@ interface TitleContext {
   before: readonly string[];
   /** Every earlier sentence, oldest first. */
   history: readonly string[];
+  /** A question proposing a time; once agreed, it may schedule the thing talked about earlier. */
+  proposal: boolean;
   cast: Cast;
   conversation: Conversation;
   existing: readonly ExtractedEvent[];
 }
 
-function titleFor(sentence: string, { before, history, cast, conversation, existing }: TitleContext): string | null {
+function titleFor(sentence: string, { before, history, cast, conversation, existing, proposal }: TitleContext): string | null {
   const pick = PICK_UP.exec(sentence);
   if (pick) {
     const who = pick[1] ?? pick[2]!;
@@ -101,10 +124,13 @@ function titleFor(sentence: string, { before, history, cast, conversation, exist
   }
   const doctor = DOCTOR.exec(sentence);
   if (doctor) return `Appointment with Dr. ${doctor[1]}`;
-  const noun = nounTitle(sentence) ?? (FLIGHT_VERB.test(sentence) ? 'Flight' : null) ?? (MEET_VERB.test(sentence) ? 'Meeting' : null);
+  const noun = nounTitle(sentence) ?? (FLIGHT_VERB.test(sentence) ? 'Flight' : null) ?? (MEET_VERB.test(sentence) ? 'Meeting' : null) ?? (VISIT_VERB.test(sentence) ? 'Visit' : null);
   // A title borrowed from the turns before ("Which flight?" — "Friday at 6:40") is a new event only if
   // no event by that name exists yet; otherwise it confirms one ("Wednesday at 11 works for me").
-  const borrowed = noun ? null : (before.map(nounTitle).find((t) => t !== null) ?? null);
+  // Failing that, the last thing named earlier ("…here for book club?" … "Seven thirty, March fifth").
+  const borrowed = noun
+    ? null
+    : (before.map(nounTitle).find((t) => t !== null) ?? (proposal ? [...history].reverse().map(nounTitle).find((t) => t !== null) : null) ?? null);
   if (borrowed && existing.some((e) => e.title.startsWith(borrowed))) return null;
   const title = noun ?? borrowed;
   if (!title) return null;
@@ -121,14 +147,14 @@ function nounTitle(sentence: string): string | null {
   // A compound ("field trip") says more than a single word before it ("class").
   const m = all.find((x) => /[\s-]/.test(x[1]!)) ?? all[0];
   if (!m) return null;
-  const noun = m[1]!.toLowerCase();
+  const noun = m[1]!.toLowerCase().replace(new RegExp(`^(${PLURALS.replaceAll('s|', '|').slice(0, -1)})s$`), '$1');
   if (noun === 'dentist') return 'Dentist appointment';
   if (/^(?:technician|plumber|electrician)$/.test(noun)) return `${capitalize(noun)} visit`;
   const before = sentence.slice(0, m.index).trim().split(/\s+/).pop() ?? '';
   const describes =
     /^[a-z][a-z-]+$/i.test(before) && !STOPWORDS.has(before.toLowerCase()) && !/(?:ed|ing|ly)$/.test(before) && !NOT_MODIFIERS.test(before);
   const modifier = describes ? `${before.toLowerCase()} ` : '';
-  return capitalize(`${modifier}${m[1]}`);
+  return capitalize(`${modifier}${m[1]!.length === noun.length ? m[1] : noun}`);
 }
 
 function durationOf(sentence: string, following: string[]): number {

@@ -31,6 +31,19 @@ const NOT_AN_OBJECT = /^(?:it|that|this|you|him|her|them|to|when|how|the idea|th
 const re = (source: string): RegExp => new RegExp(source, 'i');
 const PATTERNS: readonly Pattern[] = [
   { re: re(String.raw`\bi(?:'m| am) (?:really |very |severely |super )?allergic to ${REST}`), weight: 10, build: (m) => `Is allergic to ${m[1]}` },
+  { re: re(String.raw`\bi(?:'m| am) (?:really |very |a bit )?(lactose |gluten )?intolerant to ${REST}`), weight: 9, build: (m) => `Is intolerant to ${m[2]}` },
+  { re: re(String.raw`\bi(?:'m| am) (?:now |currently )?(?:off|avoiding|cutting out|not eating) (gluten|dairy|meat|sugar|alcohol|carbs|caffeine|red meat)\b`), weight: 9, build: (m) => `Avoids ${m[1]!.toLowerCase()}` },
+  { re: re(String.raw`\bi (?:can't|cannot|can not|don't|do not) (?:have|eat|drink|tolerate) (gluten|dairy|meat|pork|beef|shellfish|nuts|peanuts|eggs|alcohol|caffeine|sugar|lactose|wheat|spicy food)\b`), weight: 9, build: (m) => `Can't have ${m[1]!.toLowerCase()}` },
+  { re: re(String.raw`\bi (?:always |usually |easily |tend to )?get (seasick|carsick|airsick|motion sick|migraines|hay ?fever|travel sick)\b`), weight: 7, build: (m) => `Gets ${m[1]!.toLowerCase()}` },
+  { re: re(String.raw`\bi (tore|broke|sprained|injured|dislocated|fractured|ruptured|hurt) (?:my|the) ${REST}`), weight: 7, build: (m) => `${capitalize(m[1]!.toLowerCase())} their ${m[2]}` },
+  { re: re(String.raw`\bi (?:always |usually |really )?(?:need|want|get|take|book) (?:the |an? )?(aisle|window)(?: seat)?\b`), weight: 6, build: (m) => `Prefers the ${m[1]!.toLowerCase()} seat` },
+  { re: re(String.raw`\bi work (nights|night shifts?|days|weekends|shifts|part[- ]time|full[- ]time|evenings)\b`), weight: 7, build: (m) => `Works ${m[1]!.toLowerCase()}` },
+  { re: re(String.raw`\bi work in (?:the |a |an )?${REST}`), weight: 8, build: (m) => `Works in ${m[1]}` },
+  { re: re(String.raw`\bi(?:'m| am) (?:now |currently |actually )?(?:moving|relocating) (?:over )?to ${REST}`), weight: 8, build: (m) => `Is moving to ${m[1]}` },
+  { re: re(String.raw`\bi (?:really )?(?:don't|do not|won't) want to (?:relocate|move)\b|\bi(?:'m| am) not (?:relocating|moving)\b`), weight: 7, build: (m) => `Does not want to relocate${placeIn(m.input)}` },
+  { re: re(String.raw`\bi(?:'m| am) (?:currently )?interviewing (?:at|with|for) ([A-Z][\w&]*(?: [A-Z][\w&]*)?)`), weight: 7, build: (m) => `Is interviewing at ${m[1]}` },
+  { re: new RegExp(String.raw`\b(?:after|before|from) (?:the|my) ([A-Z][\w&]*) interview\b`), weight: 6, build: (m) => `Interviewed at ${m[1]}` },
+  { re: re(String.raw`\bmy (?:big |main )?goal is (?:to )?${REST}`), weight: 7, build: (m) => `Has a goal to ${m[1]}` },
   { re: re(String.raw`\bi(?:'m| am) (?:a )?(vegetarian|vegan|pescatarian|lactose intolerant|gluten[- ]free|diabetic|celiac|coeliac)\b`), weight: 9, build: (m) => `Is ${m[1]!.toLowerCase()}` },
   { re: re(String.raw`\b(?:i take|i'm on|i am on|my) ${MEDICATION}\b`), weight: 8, build: (m) => `Takes ${m[1]!.toLowerCase()}` },
   { re: re(String.raw`\bi (?:currently )?(?:live|am living|'m living) in ${REST}`), weight: 9, build: (m) => `Lives in ${m[1]}` },
@@ -39,6 +52,11 @@ const PATTERNS: readonly Pattern[] = [
   { re: re(String.raw`\bi work (?:at|for) ${REST}`), weight: 8, build: (m) => `Works at ${m[1]}` },
   { re: re(String.raw`\bi (?:just |recently )?moved to ${REST}`), weight: 8, build: (m) => `Moved to ${m[1]}` },
   { re: re(String.raw`\bi grew up in ${REST}`), weight: 7, build: (m) => `Grew up in ${m[1]}` },
+  {
+    re: re(String.raw`\bi (?:actually )?grew up (?:like |about |just )?(?:near|around|outside|close to|(?:an? |\w+ )(?:minutes?|miles?|hours?|km) (?:from|outside|out of)) ${REST}`),
+    weight: 7,
+    build: (m) => `Grew up near ${m[1]}`,
+  },
   { re: re(String.raw`\bi(?:'m| am) (?:originally )?from ([A-Z][^,.;!?]+)`), weight: 7, build: (m) => `Is from ${m[1]}` },
   {
     re: new RegExp(String.raw`\bmy (${RELATIVES})(?:'s name is|,)?\s+([A-Z][a-z]+)\b,?(?:\s+(is|works|lives|just|has|studies|teaches|runs|plays)\b([^,.;!?]*))?`),
@@ -52,7 +70,7 @@ const PATTERNS: readonly Pattern[] = [
   { re: re(String.raw`\bi have (two|three|four|five|\d|a) (kids|children|sons|daughters|son|daughter)\b`), weight: 7, build: (m) => `Has ${m[1]} ${m[2]}` },
   { re: re(String.raw`\bi(?:'m| am|'ve been| have been) (?:now )?(learning|studying|practicing|practising) ${REST}`), weight: 7, build: (m) => `Is ${m[1]!.toLowerCase()} ${m[2]}` },
   { re: re(String.raw`\bi(?:'m| am) (\d{1,3}) years old\b`), weight: 6, build: (m) => `Is ${m[1]} years old` },
-  { re: re(String.raw`\bi(?:'m| am|'ve been| have been) training for ${REST}`), weight: 7, build: (m) => `Is training for ${m[1]}` },
+  { re: re(String.raw`\bi(?:'m| am|'ve been| have been) (?:actually |currently |now )?training for ${REST}`), weight: 7, build: (m) => `Is training for ${m[1]}` },
   { re: re(String.raw`\bi (?:really |strongly )?prefer ${REST}`), weight: 6, build: (m) => `Prefers ${m[1]}` },
   { re: re(String.raw`\bmy favou?rite ([a-z]+(?: [a-z]+)?) is ${REST}`), weight: 6, build: (m) => `Favourite ${m[1]!.toLowerCase()} is ${m[2]}` },
   {
@@ -72,6 +90,12 @@ const PATTERNS: readonly Pattern[] = [
   { re: re(String.raw`\bi (?:usually )?work (from home|remotely)( on [A-Za-z]+days)?\b`), weight: 6, build: (m) => `Works ${m[1]!.toLowerCase()}${m[2] ?? ''}` },
   { re: re(String.raw`\bi (?:really |absolutely |do |just )?(love|hate|enjoy|can't stand|dislike) ${REST}`), weight: 4, build: (m) => (NOT_AN_OBJECT.test(m[2]!) ? null : `${verb3(m[1]!)} ${m[2]}`) },
 ];
+
+/** "…staying here in Denver, fully remote…": where the user is staying, and whether remotely. */
+function placeIn(sentence: string): string {
+  const place = /\b(?:in|from) ([A-Z][a-z]+)\b/.exec(sentence)?.[1];
+  return `${place ? ` from ${place}` : ''}${/\bremote(?:ly)?\b/i.test(sentence) ? ', works remotely' : ''}`;
+}
 
 const verb3 = (v: string): string => ({ love: 'Loves', hate: 'Hates', enjoy: 'Enjoys', "can't stand": "Can't stand", dislike: 'Dislikes' })[v.toLowerCase()] ?? v;
 
@@ -93,7 +117,10 @@ export function extractMemories(conversation: Conversation, existing: readonly s
       }
     }
   }
-  for (const c of contextMemories(conversation)) found.push({ content: c.content, category: 'system', weight: c.weight, order: found.length });
+  for (const c of contextMemories(conversation)) {
+    const content = clean(c.content);
+    if (content) found.push({ content, category: c.category ?? 'system', weight: c.weight, order: found.length });
+  }
   found.sort((a, b) => b.weight - a.weight || a.order - b.order);
   const kept: ExtractedMemory[] = [];
   const seen = existing.map(memoryKey);

@@ -5,6 +5,7 @@
  * ask about ("How long have you two been together?") after the user mentioned them by name.
  * Only the user's own lines are read for the fact; others' lines only set the question.
  */
+import { replyMemories } from './memory-replies.ts';
 import { asName, vocative } from './names.ts';
 import type { Conversation, Utterance } from './utterances.ts';
 
@@ -12,6 +13,8 @@ export interface ContextMemory {
   content: string;
   /** Same scale as the sentence patterns' weights. */
   weight: number;
+  /** Advice the user was given; facts about the user are `system`. */
+  category?: 'interesting';
 }
 
 const WHERE_QUESTION = /\b(?:where do you live|where are you (?:based|living)|(?:live|living|based|place|apartment|flat|house) in|still in)\b/i;
@@ -92,5 +95,5 @@ function partner(utterances: readonly Utterance[]): ContextMemory[] {
 export function contextMemories(conversation: Conversation): ContextMemory[] {
   if (conversation.monologue) return bareAllergy(conversation.utterances);
   const { utterances } = conversation;
-  return [...bareAllergy(utterances), ...homePlace(utterances), ...partner(utterances)];
+  return [...bareAllergy(utterances), ...homePlace(utterances), ...partner(utterances), ...replyMemories(conversation)];
 }

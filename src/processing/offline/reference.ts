@@ -21,6 +21,8 @@ const DATE_LIKE = /^\d|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sun
 /** Heads that are never what "it" or "them" refers to. */
 const NOT_A_THING = new Set([...'way thing things point idea end bit lot time day week morning night price one ones rest'.split(' ')]);
 
+const PREDICATE_QUESTION = /(?:^|[.!?]\s+)(?:is|isn't|was|wasn't)\s+(?:that|it|this)\s+(?:a|an|the)\b/i;
+
 export interface NounPhrase {
   /** As it would read in a description: "the revised budget". */
   text: string;
@@ -74,6 +76,8 @@ export function resolvePronoun(pronoun: string, earlier: readonly string[]): str
       if (last) return last;
       continue;
     }
+    // "Is that a problem?" only describes something already named.
+    if (PREDICATE_QUESTION.test(sentence.trim())) continue;
     // "There's a shutoff valve on the pipe…" introduces the valve; what follows only locates it.
     const introduced = /\bthere(?:'s| is)\s+((?:a|an)\s.*)$/i.exec(sentence);
     const first = introduced && (p === 'it' || p === 'that' || p === 'this') ? nounPhrases(introduced[1]!)[0] : undefined;

@@ -37,6 +37,9 @@ const TRAILING =
 const OBJECT_PRONOUN =
   /^(\S+)\s+(it|that|this|them|those|these|her|him|some)\b(?:\s+(up|down|over|out|off|back|in|on|through|together)\b(?!\s+(?:the|a|an|my|your|our|his|her|their|this|that)\b))?(.*)$/i;
 const TRAILING_PRONOUN = /\s+(on|with|about|for|into)\s+(it|that|this)$/i;
+const DEMONSTRATIVE = /^(\S+)\s+(?:that|this|those|these)\s+(?!(?:up|down|over|out|off|back|in|on|through|together|to|for|with|at|by|from|and|or|but|if|so|when|is|are|was|were|will|would|can|could|should|now|then|today|tomorrow|tonight|too|again|first|asap|please|soon|later|one|ones)\b)([a-z][a-z-]*)\b/i;
+/** Nothing after "do it" but an intensifier: "Do it, seriously". */
+const AFTERWORD = /^[\s,]*(?:(?:seriously|please|now|then|asap|okay|ok|first|for me|for sure|already|honestly|properly)[\s,.!]*)*$/i;
 const REFERENCE_VERBS = new Set(['do', 'handle', 'own', 'cover', 'take']);
 const PICTOGRAPHS = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu;
 
@@ -54,9 +57,11 @@ export function phraseTask(body: string, ctx: PhrasingContext): Phrased {
   const causative = head === 'have' && /^have\s+(?:him|her|them|someone|somebody|the\s+\w+)\s+[a-z]+/i.test(s);
   if (!/^[a-z][a-z-]*$/.test(head) || (NON_TASK_VERBS.has(head) && !causative)) return null;
   if (/^take care of (?:it|that|this)\b/i.test(s)) return { kind: 'reference' };
+  // "get that knee looked at": a demonstrative before a noun is a determiner, not a pronoun.
+  s = s.replace(DEMONSTRATIVE, (_m, verb: string, noun: string) => `${verb} the ${noun}`);
   const pronoun = OBJECT_PRONOUN.exec(s);
   if (pronoun) {
-    if (REFERENCE_VERBS.has(head) && pronoun[4]!.trim() === '') return { kind: 'reference' };
+    if (REFERENCE_VERBS.has(head) && AFTERWORD.test(pronoun[4]!)) return { kind: 'reference' };
     const antecedent = resolvePronoun(pronoun[2]!, ctx.earlier);
     // "send her the budget" with no one to call "her" is still "Send the budget".
     const recipient = DATIVE_VERBS.has(head) && /^(?:her|him|them)$/i.test(pronoun[2]!) && /^\s+(?:the|a|an|my|our|your|some)\b/i.test(pronoun[4]!);

@@ -47,12 +47,13 @@ interface Phrase {
 
 const NON_TITLE = new Set(
   ('okay yeah hey guys everyone thanks speaker alright dr mr mrs ms near utc work job place stuff bad pretty tiny ' +
-    'brutal huge small sure late early hard easy tired busy crazy fun honest quick together couple end back side way').split(' '),
+    'brutal huge small sure late early hard easy tired busy crazy fun honest quick together couple end back side way ' +
+    'hundred thousand million twenty thirty forty fifty sixty seventy eighty ninety').split(' '),
 );
 /** A topic the speakers name outright outranks any inferred from word counts. */
 const STATED_TOPIC = 10;
 const TOPIC_CUE =
-  /\b(?:welcome to(?: the)?|kick-?off for(?: the)?|today we(?:'re| are) (?:talking|going to talk) about|main (?:things?|topics?) (?:for )?today (?:is|are)|main topics? (?:is|are)|agenda (?:today )?is|we(?:'re| are) here to (?:talk about|discuss)|let's talk about|(?:i'm|i am) calling about|this (?:call|meeting) is about)\b/i;
+  /\b(?:welcome to(?: the)?|kick-?off for(?: the)?|today we(?:'re| are) (?:talking|going to talk) about|main (?:things?|topics?) (?:for )?today (?:is|are)|main topics? (?:is|are)|agenda (?:today )?is|we(?:'re| are) here to (?:talk about|discuss)|let's talk about|(?:i'm|i am) calling about|this (?:call|meeting) is about|(?:everyone|we(?:'re| are)|you(?:'re| are)) here for(?: the)?|(?:(?:thank you|thanks) |^)for calling|(?:voice )?note (?:after|about|on) (?:the|my)|debrief(?:ing)? (?:on|after|of) (?:the|my))\b/i;
 const TOKEN = /[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
 const NUMBER_LIKE = /^\d+(?:am|pm|st|nd|rd|th)?$/;
 /** "that'd", "we'll", "they're": a pronoun and an auxiliary, never part of a topic. */
@@ -96,9 +97,11 @@ function keyPhrases(scored: ScoredConversation, names: ReadonlySet<string>): Phr
       afterHonorific = HONORIFIC.test(bare) || (afterHonorific && token === '.');
       const run = runs[runs.length - 1]!;
       const topic = (m.index ?? 0) >= topicFrom;
+      // The word right after the cue names the topic even when it could be a verb ("here for book club").
+      const namedRightAfterCue = topic && s.text.slice(topicFrom, m.index).trim() === '';
       // A past form after a noun is a verb ("the room stopped"), as is a participle after a contracted
       // "is" ("grandma's coming"); neither is part of the topic.
-      const verb = run.words.length === 0 ? !run.afterDeterminer && verbLike(bare) : bare.endsWith('ed') || (contracted && bare.endsWith('ing'));
+      const verb = run.words.length === 0 ? !run.afterDeterminer && !namedRightAfterCue && verbLike(bare) : bare.endsWith('ed') || (contracted && bare.endsWith('ing'));
       if (breaks) runs.push({ words: [], afterDeterminer: DETERMINERS.has(lower), topic });
       else if (verb) runs.push({ words: [], afterDeterminer: false, topic });
       else {
