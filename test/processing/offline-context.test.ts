@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { OfflineProcessor } from '../../src/processing/offline/offline-processor.ts';
 import { toThirdPerson } from '../../src/processing/offline/third-person.ts';
-import type { ProcessingInput, TranscriptLine } from '../../src/processing/processor.ts';
+import type { ProcessingInput } from '../../src/processing/processor.ts';
+import { dialogue, textInput } from '../helpers/processing-input.ts';
 
 const processor = new OfflineProcessor();
-const startedAt = '2025-03-12T15:00:00.000Z';
 const noContext = { existing: [] };
-
-function textInput(text: string): ProcessingInput {
-  return { text, segments: null, textSource: 'other_text', textSourceSpec: null, startedAt, language: 'en', userName: 'Alex' };
-}
-
-function dialogue(lines: Array<[speaker: number, text: string]>): ProcessingInput {
-  const segments: TranscriptLine[] = lines.map(([n, text], i) => ({
-    speaker: `SPEAKER_0${n}`,
-    isUser: n === 0,
-    speakerName: n === 0 ? 'Alex' : `Speaker ${n}`,
-    text,
-    start: i * 5,
-    end: i * 5 + 4,
-  }));
-  const text = segments.map((s) => `${s.speakerName}: ${s.text}`).join('\n');
-  return { text, segments, textSource: null, textSourceSpec: null, startedAt, language: 'en', userName: 'Alex' };
-}
 
 const memoriesOf = async (input: ProcessingInput): Promise<string[]> => (await processor.extractMemories(input, noContext)).map((m) => m.content);
 

@@ -4,31 +4,15 @@ import { evaluateExtraction, keywordMatches } from '../../scripts/eval-extractio
 import { isConversationCategory } from '../../src/modules/conversations/categories.ts';
 import { findTemporal, resolveDueAt } from '../../src/processing/offline/dates.ts';
 import { OfflineProcessor } from '../../src/processing/offline/offline-processor.ts';
-import type { ProcessingInput, TranscriptLine } from '../../src/processing/processor.ts';
+import type { ProcessingInput } from '../../src/processing/processor.ts';
 import { acceptableCategories, loadTranscripts, toProcessingInput, type TranscriptFixture } from '../fixtures/transcripts/index.ts';
+import { dialogue, textInput } from '../helpers/processing-input.ts';
 
 const processor = new OfflineProcessor();
 const fixtures = loadTranscripts();
 const fixture = (id: string): TranscriptFixture => fixtures.find((f) => f.id === id)!;
 const inputOf = (id: string): ProcessingInput => toProcessingInput(fixture(id), 'Alex');
 const summaryOf = async (id: string) => (await processor.summarize(inputOf(id))).structured;
-
-function textInput(text: string, startedAt = '2025-03-12T15:00:00.000Z'): ProcessingInput {
-  return { text, segments: null, textSource: 'other_text', textSourceSpec: null, startedAt, language: 'en', userName: 'Alex' };
-}
-
-function dialogue(lines: Array<[speaker: number, text: string]>, startedAt = '2025-03-12T15:00:00.000Z'): ProcessingInput {
-  const segments: TranscriptLine[] = lines.map(([n, text], i) => ({
-    speaker: `SPEAKER_0${n}`,
-    isUser: n === 0,
-    speakerName: n === 0 ? 'Alex' : `Speaker ${n}`,
-    text,
-    start: i * 5,
-    end: i * 5 + 4,
-  }));
-  const text = segments.map((s) => `${s.speakerName}: ${s.text}`).join('\n');
-  return { text, segments, textSource: null, textSourceSpec: null, startedAt, language: 'en', userName: 'Alex' };
-}
 
 describe('OfflineProcessor › fixtures', () => {
   it('has the transcript set the evaluation needs', () => {
