@@ -3,7 +3,7 @@ import type { ActionItem, ActionItemListQuery, ActionItemPatch } from '../module
 import type { ApiKey } from '../modules/api-keys/api-keys.types.ts';
 import type { Goal, GoalHistoryEntry, GoalPatch } from '../modules/goals/goals.types.ts';
 import type { Memory, MemoryListQuery, MemoryPatch } from '../modules/memories/memories.types.ts';
-import type { Conversation, ConversationListQuery } from '../modules/conversations/conversations.types.ts';
+import type { Conversation, ConversationListQuery, ConversationPatch } from '../modules/conversations/conversations.types.ts';
 import type { DailySummary, DailySummaryListQuery } from '../modules/daily-summaries/daily-summaries.types.ts';
 import type { Folder } from '../modules/folders/folders.types.ts';
 import type { Job, NewJob } from '../jobs/jobs.types.ts';
@@ -104,8 +104,12 @@ export interface ConversationsRepository {
   takeOverStaleClaim(userId: string, id: string, staleBefore: string, claimedAt: string): Promise<boolean>;
   /** Deletes a `processing` placeholder, only if it is still the claim taken at `claimedAt`. */
   releaseClaim(userId: string, id: string, claimedAt: string): Promise<void>;
-  /** Writes every column of an existing record; false if it is gone. */
+  /** Writes every column of an existing record (a finished claim); false if it is gone. */
   save(conversation: Conversation): Promise<boolean>;
+  /** Changes only the given fields (the transcript is not rewritten); false if the record is gone. */
+  update(userId: string, id: string, patch: ConversationPatch): Promise<boolean>;
+  /** Files a conversation that is in no folder yet; one already filed keeps its folder. */
+  assignFolder(userId: string, id: string, folderId: string, updatedAt: string): Promise<void>;
   get(userId: string, id: string, options: { withTranscript: boolean }): Promise<Conversation | undefined>;
   /** Completed, kept conversations, newest first. */
   list(userId: string, query: ConversationListQuery): Promise<Conversation[]>;

@@ -146,15 +146,13 @@ export class ConversationsService {
     const title = input.title?.trim();
     if (title === '') throw unprocessable('title cannot be empty');
     const updated = await this.storage.transaction(async (tx) => {
-      const current = await tx.conversations.get(userId, id, { withTranscript: true });
-      if (!current) throw notFound('Conversation not found');
-      const next: Conversation = {
-        ...current,
+      const patched = await tx.conversations.update(userId, id, {
         ...(title !== undefined && { title }),
         ...(input.discarded != null && { discarded: input.discarded }),
         updatedAt: toIso(this.clock.now()),
-      };
-      await tx.conversations.save(next);
+      });
+      const next = patched && (await tx.conversations.get(userId, id, { withTranscript: false }));
+      if (!next) throw notFound('Conversation not found');
       await enqueueDailySummary(this.jobs, tx, next, this.dailySummaryDelayMs);
       return next;
     });

@@ -81,10 +81,9 @@ export interface ConversationListQuery {
   offset: number;
 }
 
-/** What a finished summary writes over a claim (or a new record). */
+/** What `PATCH /v1/dev/user/conversations/{id}` may change. */
 export interface ConversationPatch {
   title?: string;
   discarded?: boolean;
-  folderId?: string | null;
   updatedAt: string;
 }

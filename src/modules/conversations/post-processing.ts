@@ -157,10 +157,7 @@ export function postProcessingHandlers(deps: PostProcessingDeps): Record<string,
         if (!conversation) return noop;
         return async (tx) => {
           const folderId = await deps.folders.ensureSystemFolders(tx, conversation.userId, conversation.category);
-          const current = await tx.conversations.get(conversation.userId, conversation.id, { withTranscript: true });
-          if (current && current.folderId === null) {
-            await tx.conversations.save({ ...current, folderId, updatedAt: toIso(deps.clock.now()) });
-          }
+          await tx.conversations.assignFolder(conversation.userId, conversation.id, folderId, toIso(deps.clock.now()));
         };
       },
     },

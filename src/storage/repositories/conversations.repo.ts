@@ -143,6 +143,28 @@ export function conversationsRepository(db: Kysely<Database>): ConversationsRepo
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+    async update(userId, id, patch) {
+      const result = await db
+        .updateTable('conversations')
+        .set({
+          ...(patch.title !== undefined && { title: patch.title }),
+          ...(patch.discarded !== undefined && { discarded: toFlag(patch.discarded) }),
+          updated_at: patch.updatedAt,
+        })
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    async assignFolder(userId, id, folderId, updatedAt) {
+      await db
+        .updateTable('conversations')
+        .set({ folder_id: folderId, updated_at: updatedAt })
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .where('folder_id', 'is', null)
+        .execute();
+    },
     async get(userId, id, { withTranscript }) {
       const row = withTranscript
         ? await owned(userId, id).select([...SUMMARY_COLUMNS, 'transcript_segments', 'text']).executeTakeFirst()
