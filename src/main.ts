@@ -26,6 +26,9 @@ export async function serve(config: Config): Promise<void> {
   const rateLimiter = await createRateLimiter(config, (message) => warnings.push(message));
   const app = await buildApp({ config, storage, services, rateLimiter });
   for (const message of warnings) app.log.warn(message);
+  // Documents written before embeddings were configured (or by another model) are embedded now.
+  const backlog = await services.search.enqueueBacklog();
+  if (backlog > 0) app.log.info({ users: backlog }, 'queued embedding of documents not yet embedded');
 
   let closing = false;
   const shutdown = async (signal: string) => {

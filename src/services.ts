@@ -11,11 +11,15 @@ import { DailySummariesService } from './modules/daily-summaries/daily-summaries
 import { FoldersService } from './modules/folders/folders.service.ts';
 import { GoalsService } from './modules/goals/goals.service.ts';
 import { MemoriesService } from './modules/memories/memories.service.ts';
-import { createMemoryCategorizer, createProcessor } from './processing/index.ts';
+import { createAnswerer, createMemoryCategorizer, createProcessor } from './processing/index.ts';
+import { ExtractiveAnswerer } from './processing/offline/answer.ts';
+import { AskService } from './modules/ask/ask.service.ts';
 import { OfflineMemoryCategorizer, type MemoryCategorizer } from './processing/memory-categorizer.ts';
 import { OfflineProcessor } from './processing/offline/offline-processor.ts';
 import type { ConversationProcessor } from './processing/processor.ts';
 import type { Storage } from './storage/storage.ts';
+import { OpenAiEmbeddingsClient, type Embedder } from './processing/embeddings/embeddings-client.ts';
+import { EMBED_JOB, SearchService } from './modules/search/search.service.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -26,6 +30,8 @@ export interface Services {
   conversations: ConversationsService;
   folders: FoldersService;
   dailySummaries: DailySummariesService;
+  search: SearchService;
+  ask: AskService;
   /** Where services enqueue background work, and the handlers a JobRunner runs it with. */
   jobs: { queue: JobQueue; handlers: Readonly<Record<string, JobHandler>> };
 }
@@ -38,6 +44,8 @@ export interface ServiceOptions {
   log?: JobLogger;
   /** How long a day's summary waits for more changes before it is regenerated (default 60 s). */
   dailySummaryDelayMs?: number;
+  /** Overrides the embeddings client made from OMI_EMBEDDINGS_* (unset there: keyword search only). */
+  embedder?: Embedder;
 }
 
 const silent: JobLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -49,8 +57,11 @@ export function createServices(config: Config, storage: Storage, options: Servic
   const offline = new OfflineProcessor();
   const processor = options.processor ?? createProcessor(config, log, { offline });
   const queue = new JobQueue(clock);
+  const embedder =
+    options.embedder ?? (config.embeddings && new OpenAiEmbeddingsClient(config.embeddings, { timeoutMs: config.llmTimeoutMs }));
+  const search = new SearchService(storage, queue, embedder, log);
   const folders = new FoldersService(storage, clock);
-  const conversations = new ConversationsService(storage, processor, queue, clock, options.dailySummaryDelayMs);
+  const conversations = new ConversationsService(storage, processor, queue, clock, search, options.dailySummaryDelayMs);
   const dailySummaries = new DailySummariesService(storage, processor, clock);
   return {
     accounts: new AccountsService(storage, clock, {
@@ -58,12 +69,14 @@ export function createServices(config: Config, storage: Storage, options: Servic
       sessionTtlSeconds: config.sessionTtlSeconds,
     }),
     apiKeys: new ApiKeysService(storage, clock),
-    memories: new MemoriesService(storage, options.memoryCategorizer ?? createMemoryCategorizer(config, log, { offline: new OfflineMemoryCategorizer() }), clock),
-    actionItems: new ActionItemsService(storage, clock),
+    memories: new MemoriesService(storage, options.memoryCategorizer ?? createMemoryCategorizer(config, log, { offline: new OfflineMemoryCategorizer() }), clock, search),
+    actionItems: new ActionItemsService(storage, clock, search),
     goals: new GoalsService(storage, clock),
     conversations,
     folders,
     dailySummaries,
+    search,
+    ask: new AskService(storage, search, conversations, createAnswerer(config, log, { offline: new ExtractiveAnswerer() }), clock),
     jobs: {
       queue,
       handlers: {
@@ -72,9 +85,11 @@ export function createServices(config: Config, storage: Storage, options: Servic
           processor,
           folders,
           clock,
+          search,
           processingInput: (conversation) => conversations.processingInput(conversation),
         }),
         [JOB_KINDS.dailySummary]: dailySummaries.jobHandler,
+        [EMBED_JOB]: search.embedJob,
       },
     },
   };

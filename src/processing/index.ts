@@ -4,6 +4,8 @@ import { LlmMemoryCategorizer } from './llm/llm-memory-categorizer.ts';
 import { LlmProcessor, type WarnLogger } from './llm/llm-processor.ts';
 import type { MemoryCategorizer } from './memory-categorizer.ts';
 import type { ConversationProcessor } from './processor.ts';
+import type { QuestionAnswerer } from './answerer.ts';
+import { LlmAnswerer } from './llm/llm-answerer.ts';
 
 export interface ProcessingConfig {
   /** Unset: everything runs offline. */
@@ -30,4 +32,10 @@ export function createMemoryCategorizer(
 ): MemoryCategorizer {
   if (config.llm === undefined) return deps.offline;
   return new LlmMemoryCategorizer(new ChatClient(config.llm, { timeoutMs: config.llmTimeoutMs }), deps.offline, log);
+}
+
+/** Likewise for answering questions (`POST /v1/dev/user/ask`). */
+export function createAnswerer(config: ProcessingConfig, log: WarnLogger, deps: { offline: QuestionAnswerer }): QuestionAnswerer {
+  if (config.llm === undefined) return deps.offline;
+  return new LlmAnswerer(new ChatClient(config.llm, { timeoutMs: config.llmTimeoutMs }), deps.offline, log);
 }

@@ -17,6 +17,8 @@ export interface Database {
   folders: FoldersTable;
   daily_summaries: DailySummariesTable;
   jobs: JobsTable;
+  search_vectors: SearchVectorsTable;
+  search_vector_generations: SearchVectorGenerationsTable;
 }
 
 export interface UsersTable {
@@ -199,4 +201,28 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * One embedding per searchable document. The keyword index (`search_documents`, FTS5 or
+ * tsvector) is maintained by triggers and read only through raw SQL, so it has no type here.
+ */
+export interface SearchVectorsTable {
+  user_id: string;
+  kind: string;
+  ref_id: string;
+  model: string;
+  /** The source row's `updated_at` when it was embedded; a newer row is embedded again. */
+  version: string;
+  /** Digest of the embedded text: a row touched without a text change keeps its vector. */
+  digest: string;
+  dims: number;
+  /** Little-endian float32. */
+  vector: Uint8Array;
+}
+
+/** A counter per user, bumped in the same transaction as any change to the user's vectors. */
+export interface SearchVectorGenerationsTable {
+  user_id: string;
+  generation: number;
 }

@@ -7,6 +7,7 @@ import type { Conversation, ConversationListQuery, ConversationPatch } from '../
 import type { DailySummary, DailySummaryListQuery } from '../modules/daily-summaries/daily-summaries.types.ts';
 import type { Folder } from '../modules/folders/folders.types.ts';
 import type { Job, NewJob } from '../jobs/jobs.types.ts';
+import type { Hit, KeywordQuery, PendingDocument, SearchKind, StoredVector } from '../modules/search/search.types.ts';
 
 /**
  * What the services need from a database. Adapters (src/storage/sqlite, later postgres) build it;
@@ -23,6 +24,7 @@ export interface Storage {
   readonly folders: FoldersRepository;
   readonly dailySummaries: DailySummariesRepository;
   readonly jobs: JobsRepository;
+  readonly search: SearchRepository;
   /** Runs `work` against repositories bound to one transaction: all of it is written, or none. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** The migrations this open applied (empty when the schema was already current). */
@@ -150,4 +152,27 @@ export interface JobsRepository {
   runningOwners(): Promise<string[]>;
   /** Queues again every job `owner` holds (a worker known to be dead); returns how many. */
   releaseOwner(owner: string, now: string): Promise<number>;
+}
+
+export interface SearchRepository {
+  /** The user's visible documents of `kind` matching any query word, best first (the keyword index). */
+  keyword(userId: string, kind: SearchKind, query: KeywordQuery, limit: number): Promise<Hit[]>;
+  /** Rebuilds the keyword index from the source tables; returns how many documents it indexed. */
+  rebuildKeywordIndex(): Promise<number>;
+  /** A number that changes whenever any of the user's stored embeddings change (0: none ever stored). */
+  vectorGeneration(userId: string): Promise<number>;
+  /** The user's stored embeddings of `kind` made by `model`. */
+  vectors(userId: string, kind: SearchKind, model: string): Promise<StoredVector[]>;
+  /** Memories and conversations whose embedding by `model` is missing or older than the row. */
+  pendingEmbeddings(userId: string, model: string, limit: number): Promise<PendingDocument[]>;
+  saveVector(
+    userId: string,
+    doc: { kind: SearchKind; id: string; version: string; digest: string },
+    model: string,
+    vector: Float32Array,
+  ): Promise<void>;
+  /** Records that the stored embedding still fits the row at `version` (its text did not change). */
+  markCurrent(userId: string, doc: { kind: SearchKind; id: string; version: string }): Promise<void>;
+  usersWithPendingEmbeddings(model: string): Promise<string[]>;
+  clearVectors(): Promise<void>;
 }

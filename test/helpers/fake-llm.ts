@@ -16,7 +16,7 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-export type FakeLlmKind = 'summarize' | 'memories' | 'daily' | 'categorize' | 'unknown';
+export type FakeLlmKind = 'summarize' | 'memories' | 'daily' | 'categorize' | 'answer' | 'unknown';
 
 export interface FakeLlmRequest {
   method: string;
@@ -77,6 +77,8 @@ export const FAKE_DAY_SUMMARY = {
 
 export const FAKE_MEMORY_CATEGORY = { category: 'interesting' } as const;
 
+export const FAKE_ANSWER = { answer: 'The fake language model answered from your conversations [1].', sources: [1] } as const;
+
 /** The default reply for each prompt. */
 export function defaultReply(request: FakeLlmRequest): FakeLlmReply {
   switch (request.kind) {
@@ -88,6 +90,8 @@ export function defaultReply(request: FakeLlmRequest): FakeLlmReply {
       return { json: FAKE_DAY_SUMMARY };
     case 'categorize':
       return { json: FAKE_MEMORY_CATEGORY };
+    case 'answer':
+      return { json: FAKE_ANSWER };
     default:
       return { status: 400, body: { error: { message: 'fake LLM: unrecognised prompt' } } };
   }
@@ -99,6 +103,7 @@ function kindOf(system: string): FakeLlmKind {
   if (named(SCHEMA_NAMES.memories)) return 'memories';
   if (named(SCHEMA_NAMES.daySummary)) return 'daily';
   if (named(SCHEMA_NAMES.memoryCategory)) return 'categorize';
+  if (named(SCHEMA_NAMES.answer)) return 'answer';
   return 'unknown';
 }
 

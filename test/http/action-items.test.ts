@@ -443,7 +443,7 @@ describe('POST /v1/dev/user/action-items/batch', () => {
   it('rolls back every insert when the database fails part-way through the batch', async () => {
     const { userId, key } = await developer();
     // Every item gets the same id, so the second insert violates the primary key.
-    const service = new ActionItemsService(ctx.storage, ctx.clock, () => 'DuplicateId000000000');
+    const service = new ActionItemsService(ctx.storage, ctx.clock, ctx.services.search, () => 'DuplicateId000000000');
     const batch = [{ description: 'one' }, { description: 'two' }, { description: 'three' }];
     await expect(service.createBatch(userId, batch)).rejects.toThrow();
     expect(await list(key)).toEqual([]);

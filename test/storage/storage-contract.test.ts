@@ -4,6 +4,7 @@ import type { Storage } from '../../src/storage/storage.ts';
 import type { Memory } from '../../src/modules/memories/memories.types.ts';
 import type { ActionItem } from '../../src/modules/action-items/action-items.types.ts';
 import { DATABASE_KINDS, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { storedActionItem, storedMemory } from '../helpers/records.ts';
 
 /**
  * One contract, every adapter: the same behaviour is required of each database the server can
@@ -12,36 +13,11 @@ import { DATABASE_KINDS, freshDatabase, type TestDatabase } from '../helpers/dat
 
 const T0 = '2026-01-15T10:00:00.000Z';
 
-const memory = (userId: string, id: string, overrides: Partial<Memory> = {}): Memory => ({
-  id,
-  userId,
-  content: `content ${id}`,
-  category: 'system',
-  visibility: 'private',
-  tags: [],
-  createdAt: T0,
-  updatedAt: T0,
-  manuallyAdded: true,
-  reviewed: true,
-  userReview: true,
-  edited: false,
-  scoring: `01_999_${id}`,
-  conversationId: null,
-  ...overrides,
-});
+const memory = (userId: string, id: string, overrides: Partial<Memory> = {}): Memory =>
+  storedMemory(userId, { id, createdAt: T0, updatedAt: T0, ...overrides });
 
-const item = (userId: string, id: string, overrides: Partial<ActionItem> = {}): ActionItem => ({
-  id,
-  userId,
-  description: `do ${id}`,
-  completed: false,
-  createdAt: T0,
-  updatedAt: T0,
-  dueAt: null,
-  completedAt: null,
-  conversationId: null,
-  ...overrides,
-});
+const item = (userId: string, id: string, overrides: Partial<ActionItem> = {}): ActionItem =>
+  storedActionItem(userId, { id, createdAt: T0, updatedAt: T0, ...overrides });
 
 describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
   let storage: Storage;

@@ -76,7 +76,7 @@ export const memoriesRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { 
     },
     handler: async (request) => {
       const { query, limit } = request.query;
-      return presentVectorSearch(await services.memories.search(requireKey(request).userId, query, limit));
+      return presentVectorSearch(await services.memories.searchRelevant(requireKey(request).userId, query, limit));
     },
   });
 

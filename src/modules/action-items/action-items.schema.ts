@@ -1,3 +1,4 @@
+import { SearchParam } from '../search/search.schema.ts';
 import { Type, type Static } from 'typebox';
 import { component, DateTime, Nullable } from '../../http/schema.ts';
 
@@ -77,6 +78,7 @@ export const ListActionItemsQuery = Type.Object({
   // Optional with defaults, so the published document does not mark them required.
   limit: Type.Optional(Type.Integer({ default: DEFAULT_LIMIT, title: 'Limit' })),
   offset: Type.Optional(Type.Integer({ default: 0, title: 'Offset' })),
+  q: SearchParam('action items'),
 });
 
 export const ActionItemIdParams = Type.Object({ action_item_id: Type.String({ title: 'Action Item Id' }) });

@@ -3,6 +3,7 @@ import { notFound, unprocessable } from '../../lib/errors.ts';
 import { autoId } from '../../lib/ids.ts';
 import { type Clock, toIso, toStoredDateTime } from '../../lib/time.ts';
 import type { Storage } from '../../storage/storage.ts';
+import { rankedPage, type SearchService } from '../search/search.service.ts';
 import { DEFAULT_LIMIT } from './action-items.schema.ts';
 import type { ActionItem, ActionItemPatch } from './action-items.types.ts';
 
@@ -13,6 +14,7 @@ export interface ListActionItemsInput {
   end_date?: string | null | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
+  q?: string | null | undefined;
 }
 
 export interface CreateActionItemInput {
@@ -33,18 +35,22 @@ export class ActionItemsService {
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
+    private readonly search: SearchService,
     private readonly newId: () => string = autoId,
   ) {}
 
-  list(userId: string, query: ListActionItemsInput): Promise<ActionItem[]> {
-    return this.storage.actionItems.list(userId, {
+  /** Upstream's active-first order, or relevance to `q` when it is given. */
+  async list(userId: string, query: ListActionItemsInput): Promise<ActionItem[]> {
+    const filters = {
       conversationId: query.conversation_id ?? undefined,
       completed: query.completed ?? undefined,
       startDate: query.start_date != null ? toStoredDateTime(query.start_date, 'start_date') : undefined,
       endDate: query.end_date != null ? toStoredDateTime(query.end_date, 'end_date') : undefined,
-      limit: clamp(query.limit ?? DEFAULT_LIMIT, 1, 1000),
-      offset: Math.max(0, query.offset ?? 0),
-    });
+    };
+    const page = { limit: clamp(query.limit ?? DEFAULT_LIMIT, 1, 1000), offset: Math.max(0, query.offset ?? 0) };
+    const hits = await this.search.candidates(userId, 'action_item', query.q);
+    if (!hits) return this.storage.actionItems.list(userId, { ...filters, ...page });
+    return rankedPage(hits, (ids) => this.storage.actionItems.list(userId, { ...filters, ids, limit: ids.length, offset: 0 }), page);
   }
 
   async create(userId: string, input: CreateActionItemInput): Promise<ActionItem> {

@@ -12,6 +12,8 @@ export interface ActionItem {
 
 export interface ActionItemListQuery {
   conversationId?: string | undefined;
+  /** Only these items (the candidates of a search), in no order; limit and offset do not apply. */
+  ids?: readonly string[] | undefined;
   completed?: boolean | undefined;
   startDate?: string | undefined;
   endDate?: string | undefined;

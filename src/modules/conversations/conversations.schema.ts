@@ -1,3 +1,4 @@
+import { SearchParam } from '../search/search.schema.ts';
 import { Type, type Static } from 'typebox';
 import { component, DateTime, Nullable, StringEnum } from '../../http/schema.ts';
 import { CONVERSATION_CATEGORIES, CONVERSATION_SOURCES, TEXT_SOURCES } from './categories.ts';
@@ -248,6 +249,7 @@ export const ListConversationsQuery = Type.Object({
   include_transcript: Type.Boolean({ default: false, title: 'Include Transcript' }),
   folder_id: Type.Optional(Nullable(Type.String({ minLength: 1 }), { title: 'Folder Id' })),
   starred: Type.Optional(Nullable(Type.Boolean(), { title: 'Starred' })),
+  q: SearchParam('conversations'),
 });
 export type ListConversationsQuery = Static<typeof ListConversationsQuery>;
 

@@ -17,6 +17,7 @@ import type {
 } from './conversations.schema.ts';
 import { DEFAULT_LIMIT } from './conversations.schema.ts';
 import type { Conversation, Geolocation, TranscriptSegment } from './conversations.types.ts';
+import { rankedPage, type SearchService } from '../search/search.service.ts';
 import { DAILY_SUMMARY_DELAY_MS, enqueueDailySummary, enqueuePostProcessing } from './post-processing.ts';
 
 export const MAX_TEXT_LENGTH = 100_000;
@@ -42,21 +43,28 @@ export class ConversationsService {
     private readonly processor: ConversationProcessor,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly search: SearchService,
     private readonly dailySummaryDelayMs = DAILY_SUMMARY_DELAY_MS,
   ) {}
 
-  list(userId: string, query: ListConversationsQuery): Promise<Conversation[]> {
+  /** Newest first, or by relevance to `q` when it is given. */
+  async list(userId: string, query: ListConversationsQuery): Promise<Conversation[]> {
     const categories = parseCategoryFilter(query.categories, CONVERSATION_CATEGORIES, 'CategoryEnum');
-    return this.storage.conversations.list(userId, {
+    const filters = {
       startDate: query.start_date != null ? toStoredDateTime(query.start_date, 'start_date') : undefined,
       endDate: query.end_date != null ? toStoredDateTime(query.end_date, 'end_date') : undefined,
       categories,
       folderId: query.folder_id ?? undefined,
       starred: query.starred ?? undefined,
       withTranscript: query.include_transcript,
+    };
+    const page = {
       limit: clamp(query.limit ?? DEFAULT_LIMIT, 1, query.include_transcript ? 25 : 100),
       offset: Math.max(0, query.offset ?? 0),
-    });
+    };
+    const hits = await this.search.candidates(userId, 'conversation', query.q);
+    if (!hits) return this.storage.conversations.list(userId, { ...filters, ...page });
+    return rankedPage(hits, (ids) => this.storage.conversations.list(userId, { ...filters, ids, limit: ids.length, offset: 0 }), page);
   }
 
   async get(userId: string, id: string, withTranscript: boolean): Promise<Conversation> {
@@ -154,6 +162,7 @@ export class ConversationsService {
       const next = patched && (await tx.conversations.get(userId, id, { withTranscript: false }));
       if (!next) throw notFound('Conversation not found');
       await enqueueDailySummary(this.jobs, tx, next, this.dailySummaryDelayMs);
+      await this.search.changed(tx, userId);
       return next;
     });
     this.jobs.notify();
@@ -245,6 +254,7 @@ export class ConversationsService {
         await tx.conversations.insert(stored);
       }
       if (!stored.discarded) await enqueuePostProcessing(this.jobs, tx, stored, this.dailySummaryDelayMs);
+      await this.search.changed(tx, stored.userId);
       return stored;
     });
     this.jobs.notify();

@@ -73,6 +73,10 @@ export interface Conversation {
 export interface ConversationListQuery {
   startDate?: string | undefined;
   endDate?: string | undefined;
+  /** Started (or, without a start, created) in [from, to). */
+  startedWithin?: { from: string; to: string } | undefined;
+  /** Only these conversations (the candidates of a search), in no order; limit and offset do not apply. */
+  ids?: readonly string[] | undefined;
   categories?: string[] | undefined;
   folderId?: string | undefined;
   starred?: boolean | undefined;

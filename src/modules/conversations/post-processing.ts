@@ -7,6 +7,7 @@ import type { Repositories, Storage } from '../../storage/storage.ts';
 import type { ActionItem } from '../action-items/action-items.types.ts';
 import { scoringFor } from '../memories/categories.ts';
 import type { FoldersService } from '../folders/folders.service.ts';
+import type { SearchService } from '../search/search.service.ts';
 import { isDuplicateTask, normalizeFact } from './dedupe.ts';
 import type { Conversation } from './conversations.types.ts';
 
@@ -70,6 +71,8 @@ export interface PostProcessingDeps {
   processor: ConversationProcessor;
   folders: FoldersService;
   clock: Clock;
+  /** Extracted memories are embedded for search, like typed ones. */
+  search: Pick<SearchService, 'changed'>;
   processingInput(conversation: Conversation): Promise<ProcessingInput>;
 }
 
@@ -147,6 +150,7 @@ export function postProcessingHandlers(deps: PostProcessingDeps): Record<string,
               conversationId: conversation.id,
             });
           }
+          await deps.search.changed(tx, conversation.userId);
         };
       },
     },

@@ -1,6 +1,6 @@
 import type { DeveloperMemory } from './memories.schema.ts';
 import { isMemoryCategory } from './categories.ts';
-import type { ScoredMemory } from './memory-search.ts';
+import type { ScoredMemory } from './memories.service.ts';
 import type { Memory } from './memories.types.ts';
 
 /** The one place a memory becomes its wire shape (DeveloperMemory). */

@@ -1,3 +1,4 @@
+import { SearchParam } from '../search/search.schema.ts';
 import { Type, type Static } from 'typebox';
 import { component, DateTime, Nullable, StringEnum } from '../../http/schema.ts';
 import { MEMORY_CATEGORIES } from './categories.ts';
@@ -79,6 +80,7 @@ export const ListMemoriesQuery = Type.Object({
   limit: Type.Integer({ default: 25, title: 'Limit' }),
   offset: Type.Integer({ default: 0, title: 'Offset' }),
   categories: Type.Optional(Nullable(Type.String(), { title: 'Categories' })),
+  q: SearchParam('memories'),
 });
 
 export const MemoryIdParams = Type.Object({ memory_id: Type.String({ title: 'Memory Id' }) });

@@ -5,7 +5,7 @@ import { type Clock, toIso } from '../../lib/time.ts';
 import type { MemoryCategorizer } from '../../processing/memory-categorizer.ts';
 import type { Repositories, Storage } from '../../storage/storage.ts';
 import { MEMORY_CATEGORIES, scoringFor } from './categories.ts';
-import { rankMemories, type ScoredMemory } from './memory-search.ts';
+import { rankedPage, type SearchService } from '../search/search.service.ts';
 import type { Memory, MemoryPatch } from './memories.types.ts';
 
 export interface CreateMemoryInput {
@@ -24,26 +24,36 @@ export interface UpdateMemoryInput {
 
 export const MAX_BATCH_MEMORIES = 25;
 
+export interface ScoredMemory {
+  memory: Memory;
+  score: number;
+}
+
 export class MemoriesService {
   constructor(
     private readonly storage: Storage,
     private readonly categorizer: MemoryCategorizer,
     private readonly clock: Clock,
+    private readonly search: SearchService,
   ) {}
 
-  list(userId: string, query: { limit: number; offset: number; categories?: string | null | undefined }) {
-    return this.storage.memories.list(userId, {
-      categories: parseCategoryFilter(query.categories, MEMORY_CATEGORIES, 'MemoryCategory'),
-      limit: clamp(query.limit, 1, 1000),
-      offset: Math.max(0, query.offset),
-    });
+  /** Ordered by score and recency, or by relevance to `q` when it is given. */
+  async list(
+    userId: string,
+    query: { limit: number; offset: number; categories?: string | null | undefined; q?: string | null | undefined },
+  ): Promise<Memory[]> {
+    const categories = parseCategoryFilter(query.categories, MEMORY_CATEGORIES, 'MemoryCategory');
+    const page = { limit: clamp(query.limit, 1, 1000), offset: Math.max(0, query.offset) };
+    const hits = await this.search.candidates(userId, 'memory', query.q);
+    if (!hits) return this.storage.memories.list(userId, { categories, ...page });
+    return rankedPage(hits, (ids) => this.storage.memories.list(userId, { categories, ids, limit: ids.length, offset: 0 }), page);
   }
 
   async create(userId: string, input: CreateMemoryInput): Promise<Memory> {
     const content = input.content.trim();
     if (content === '') throw unprocessable('content cannot be empty');
     const memory = await this.prepare(userId, { ...input, content });
-    return this.save(this.storage, memory);
+    return this.write(userId, (tx) => this.save(tx, memory));
   }
 
   /** Validates every item and categorises them before the first write; then one transaction. */
@@ -52,7 +62,7 @@ export class MemoriesService {
     const contents = inputs.map((m) => m.content.trim());
     if (contents.some((c) => c === '')) throw unprocessable('All memories must have non-empty content');
     const prepared = await Promise.all(inputs.map((m, i) => this.prepare(userId, { ...m, content: contents[i]! })));
-    return this.storage.transaction(async (tx) => {
+    return this.write(userId, async (tx) => {
       const saved: Memory[] = [];
       for (const memory of prepared) saved.push(await this.save(tx, memory));
       return saved;
@@ -87,7 +97,7 @@ export class MemoriesService {
     if (!provided) {
       throw unprocessable('At least one field (content, visibility, tags, or category) must be provided');
     }
-    return this.storage.transaction(async (tx) => {
+    return this.write(userId, async (tx) => {
       const existing = await tx.memories.get(userId, id);
       if (!existing) throw notFound('Memory not found');
       if (patch.category !== undefined) patch.scoring = scoringFor(existing.manuallyAdded, patch.category, existing.createdAt);
@@ -99,8 +109,28 @@ export class MemoriesService {
     if (!(await this.storage.memories.delete(userId, id))) throw notFound('Memory not found');
   }
 
-  async search(userId: string, query: string, limit: number): Promise<ScoredMemory[]> {
-    return rankMemories(await this.storage.memories.listAllVisible(userId), query, limit);
+  /** The memories most relevant to `query`, best first, with a relevance score in [0, 1]. */
+  async searchRelevant(userId: string, query: string, limit: number): Promise<ScoredMemory[]> {
+    const hits = await this.search.rank(userId, 'memory', query, limit);
+    if (hits.length === 0) return [];
+    const byId = new Map(
+      (await this.storage.memories.list(userId, { ids: hits.map((h) => h.id), limit: hits.length, offset: 0 })).map((m) => [m.id, m]),
+    );
+    return hits.flatMap((hit) => {
+      const memory = byId.get(hit.id);
+      return memory ? [{ memory, score: hit.score }] : [];
+    });
+  }
+
+  /** One transaction that also asks for the user's memories to be (re-)embedded. */
+  private async write<T>(userId: string, work: (tx: Repositories) => Promise<T>): Promise<T> {
+    const result = await this.storage.transaction(async (tx) => {
+      const value = await work(tx);
+      await this.search.changed(tx, userId);
+      return value;
+    });
+    this.search.committed();
+    return result;
   }
 
   private async prepare(userId: string, input: CreateMemoryInput & { content: string }): Promise<Memory> {

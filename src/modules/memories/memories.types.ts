@@ -17,6 +17,8 @@ export interface Memory {
 
 export interface MemoryListQuery {
   categories?: readonly string[] | undefined;
+  /** Only these memories (the candidates of a search), in no order; limit and offset do not apply. */
+  ids?: readonly string[] | undefined;
   limit: number;
   offset: number;
 }

@@ -22,6 +22,7 @@ export const SCHEMA_NAMES = {
   memories: 'memories',
   daySummary: 'daily_summary',
   memoryCategory: 'memory_category',
+  answer: 'question_answer',
 } as const;
 
 export const DEFAULT_EMOJI = '🧠';

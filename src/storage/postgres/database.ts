@@ -3,6 +3,7 @@ import pg from 'pg';
 import { kyselyStorage } from '../kysely-storage.ts';
 import type { Database } from '../schema.ts';
 import type { Storage } from '../storage.ts';
+import { postgresKeywordIndex } from './keyword-index.ts';
 import { migrationProvider } from './migrations/index.ts';
 
 /**
@@ -25,5 +26,5 @@ export async function createPostgresStorage(url: string, options: { poolSize?: n
     await db.destroy();
     throw error;
   }
-  return kyselyStorage(db, migrationProvider, { skipLocked: true }, { migrationTableSchema: schema });
+  return kyselyStorage(db, migrationProvider, { skipLocked: true, keywordIndex: postgresKeywordIndex }, { migrationTableSchema: schema });
 }

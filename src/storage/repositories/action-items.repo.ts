@@ -55,11 +55,14 @@ export function actionItemsRepository(db: Kysely<Database>): ActionItemsReposito
       return rows.map(toActionItem);
     },
     async list(userId, q) {
+      if (q.ids?.length === 0) return [];
       let query = db.selectFrom('action_items').selectAll().where('user_id', '=', userId);
       if (q.conversationId !== undefined) query = query.where('conversation_id', '=', q.conversationId);
       if (q.completed !== undefined) query = query.where('completed', '=', toFlag(q.completed));
       if (q.startDate !== undefined) query = query.where('created_at', '>=', q.startDate);
       if (q.endDate !== undefined) query = query.where('created_at', '<=', q.endDate);
+      // The candidates of a search: looked up by key, in no order (the caller ranks them).
+      if (q.ids) return (await query.where('id', 'in', [...q.ids]).execute()).map(toActionItem);
       // Upstream's "active-first" order: open before done, dated before undated, soonest due,
       // then newest.
       const rows = await query

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ConversationCategory, ConversationStatus, TextSource } from '../../modules/conversations/categories.ts';
 import type { Conversation } from '../../modules/conversations/conversations.types.ts';
 import type { ConversationsTable, Database } from '../schema.ts';
@@ -172,6 +172,7 @@ export function conversationsRepository(db: Kysely<Database>): ConversationsRepo
       return row && toConversation(row);
     },
     async list(userId, q) {
+      if (q.ids?.length === 0) return [];
       let query = db
         .selectFrom('conversations')
         .where('user_id', '=', userId)
@@ -182,7 +183,14 @@ export function conversationsRepository(db: Kysely<Database>): ConversationsRepo
       if (q.starred !== undefined) query = query.where('starred', '=', toFlag(q.starred));
       if (q.startDate !== undefined) query = query.where('created_at', '>=', q.startDate);
       if (q.endDate !== undefined) query = query.where('created_at', '<=', q.endDate);
-      const ordered = (q.withTranscript ? query.select([...SUMMARY_COLUMNS, 'transcript_segments']) : query.select(SUMMARY_COLUMNS))
+      if (q.startedWithin) {
+        const startedAt = sql<string>`coalesce(started_at, created_at)`;
+        query = query.where(startedAt, '>=', q.startedWithin.from).where(startedAt, '<', q.startedWithin.to);
+      }
+      const selected = q.withTranscript ? query.select([...SUMMARY_COLUMNS, 'transcript_segments']) : query.select(SUMMARY_COLUMNS);
+      // The candidates of a search: looked up by key, in no order (the caller ranks them).
+      if (q.ids) return (await selected.where('id', 'in', [...q.ids]).execute()).map(toConversation);
+      const ordered = selected
         .orderBy('created_at', 'desc')
         .orderBy('id', 'asc')
         .limit(q.limit)

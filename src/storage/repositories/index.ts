@@ -10,11 +10,14 @@ import { conversationsRepository } from './conversations.repo.ts';
 import { dailySummariesRepository } from './daily-summaries.repo.ts';
 import { foldersRepository } from './folders.repo.ts';
 import { jobsRepository } from './jobs.repo.ts';
+import { searchRepository, type KeywordIndex } from './search.repo.ts';
 
 /** What differs between databases, as capabilities rather than `if (postgres)`. */
 export interface DialectCapabilities {
   /** `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL); SQLite serialises writers instead. */
   skipLocked: boolean;
+  /** Full-text matching and ranking: FTS5 on SQLite, tsvector on PostgreSQL. */
+  keywordIndex: KeywordIndex;
 }
 
 /**
@@ -33,5 +36,6 @@ export function createRepositories(db: Kysely<Database>, capabilities: DialectCa
     folders: foldersRepository(db),
     dailySummaries: dailySummariesRepository(db),
     jobs: jobsRepository(db, capabilities),
+    search: searchRepository(db, capabilities.keywordIndex),
   };
 }

@@ -68,9 +68,12 @@ export function memoriesRepository(db: Kysely<Database>): MemoriesRepository {
         .execute();
       return (await get(memory.userId, memory.id))!;
     },
-    async list(userId, { categories, limit, offset }) {
+    async list(userId, { categories, ids, limit, offset }) {
+      if (ids?.length === 0) return [];
       let query = visible(userId);
       if (categories && categories.length > 0) query = query.where('category', 'in', [...categories]);
+      // The candidates of a search: looked up by key, in no order (the caller ranks them).
+      if (ids) return (await query.where('id', 'in', [...ids]).execute()).map(toMemory);
       const rows = await query
         .orderBy('scoring', 'desc')
         .orderBy('created_at', 'desc')

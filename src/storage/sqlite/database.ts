@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { kyselyStorage } from '../kysely-storage.ts';
 import type { Database } from '../schema.ts';
 import type { Storage } from '../storage.ts';
+import { sqliteKeywordIndex } from './keyword-index.ts';
 import { migrationProvider } from './migrations/index.ts';
 
 /**
@@ -47,5 +48,5 @@ export async function createSqliteStorage(url: string): Promise<Storage> {
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 
-  return kyselyStorage(db, migrationProvider, { skipLocked: false });
+  return kyselyStorage(db, migrationProvider, { skipLocked: false, keywordIndex: sqliteKeywordIndex });
 }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.ts';
 import * as conversations from './0002-conversations.ts';
+import * as search from './0003-search.ts';
 
 /**
  * Forward-only migrations, applied in name order at start-up (and by `omi-dev-api migrate`).
@@ -9,6 +10,7 @@ import * as conversations from './0002-conversations.ts';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-conversations': conversations,
+  '0003-search': search,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import type { JobHandler, JobLogger } from '../../jobs/job-runner.ts';
+import type { Embedder } from '../../processing/embeddings/embeddings-client.ts';
+import type { Repositories, Storage } from '../../storage/storage.ts';
+import { reciprocalRankFusion } from './fusion.ts';
+import { parseKeywordQuery } from './query-terms.ts';
+import type { Hit, SearchKind } from './search.types.ts';
+import { nearest, VectorCache } from './vector-cache.ts';
+
+export const EMBED_JOB = 'search.embed';
+
+/** Each retriever contributes at least this many candidates to the fusion. */
+const MIN_CANDIDATES = 50;
+/** Below this cosine similarity a vector neighbour is treated as unrelated, not as a match. */
+export const MIN_SIMILARITY = 0.2;
+/** Documents embedded per job (one embeddings request); a longer backlog queues the next job. */
+const EMBED_BATCH = 64;
+/** Characters of a document sent to the embeddings endpoint. */
+const MAX_EMBED_CHARS = 8_000;
+const QUERY_CACHE_SIZE = 256;
+/** In-process copies of users' vectors (100,000 memories at 768 dimensions take 300 MB). */
+const VECTOR_CACHE_BYTES = 512 * 1024 * 1024;
+
+const VECTOR_KINDS: ReadonlySet<SearchKind> = new Set(['memory', 'conversation', 'action_item']);
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+
+/**
+ * Finding a user's memories, conversations and action items by the words a person would use.
+ * Keyword matches come from the database's full-text index, which triggers keep in step with
+ * every write. With an embeddings endpoint configured, memories and conversations are also
+ * embedded by background jobs, and the two rankings are fused (reciprocal-rank fusion).
+ */
+export class SearchService {
+  private readonly queryVectors = new Map<string, Float32Array>();
+  private readonly vectorCache = new VectorCache(VECTOR_CACHE_BYTES);
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly queue: JobQueue,
+    private readonly embedder: Embedder | undefined,
+    private readonly log: JobLogger,
+  ) {}
+
+  /** Whether vector search is configured. */
+  get hybrid(): boolean {
+    return this.embedder !== undefined;
+  }
+
+  /** The user's best `limit` documents of `kind` for `text`, best first, scores in [0, 1]. */
+  async rank(userId: string, kind: SearchKind, text: string, limit: number): Promise<Hit[]> {
+    const depth = Math.max(limit, MIN_CANDIDATES);
+    const [keyword, vector] = await Promise.all([
+      this.storage.search.keyword(userId, kind, parseKeywordQuery(text), depth),
+      this.vectorHits(userId, kind, text, depth),
+    ]);
+    return reciprocalRankFusion(vector === undefined ? [keyword] : [keyword, vector]).slice(0, limit);
+  }
+
+  /**
+   * The candidates for a list route's `q`: up to MAX_SEARCH_CANDIDATES matches, best first, or
+   * undefined when `q` is absent or has no letters or digits (then it filters nothing).
+   */
+  async candidates(userId: string, kind: SearchKind, q: string | null | undefined): Promise<Hit[] | undefined> {
+    if (q == null || parseKeywordQuery(q).terms.length === 0) return undefined;
+    return this.rank(userId, kind, q, MAX_SEARCH_CANDIDATES);
+  }
+
+  /**
+   * Asks for the user's new or changed documents to be embedded, inside the transaction that
+   * changed them (a no-op without embeddings). The caller notifies the queue after commit.
+   */
+  async changed(tx: Repositories, userId: string): Promise<void> {
+    if (!this.embedder) return;
+    await this.queue.enqueue(tx, { userId, kind: EMBED_JOB, payload: {}, dedupeKey: `${EMBED_JOB}:${userId}` });
+  }
+
+  /** Wakes this process's job runner after a commit that called `changed`. */
+  committed(): void {
+    if (this.embedder) this.queue.notify();
+  }
+
+  /** Queues embedding for every user with documents not yet embedded by the current model (start-up). */
+  async enqueueBacklog(): Promise<number> {
+    if (!this.embedder) return 0;
+    const users = await this.storage.search.usersWithPendingEmbeddings(this.embedder.model);
+    for (const userId of users) await this.storage.transaction((tx) => this.changed(tx, userId));
+    if (users.length > 0) this.queue.notify();
+    return users.length;
+  }
+
+  /**
+   * Rebuilds the keyword index; with embeddings configured, also embeds every pending document
+   * now (`reembed`: every document).
+   */
+  async reindex(options: { reembed: boolean }): Promise<{ documents: number; embedded: number }> {
+    const documents = await this.storage.transaction((tx) => tx.search.rebuildKeywordIndex());
+    let embedded = 0;
+    if (this.embedder) {
+      if (options.reembed) await this.storage.search.clearVectors();
+      for (const userId of await this.storage.search.usersWithPendingEmbeddings(this.embedder.model)) {
+        for (;;) {
+          const { effect, count } = await this.embedBatch(userId);
+          if (count === 0) break;
+          await this.storage.transaction(effect);
+          embedded += count;
+        }
+      }
+    }
+    return { documents, embedded };
+  }
+
+  /** The background job: embeds a batch of the user's pending documents, then queues the rest. */
+  readonly embedJob: JobHandler = {
+    run: async (job) => {
+      const { effect, count } = await this.embedBatch(job.userId);
+      return async (tx) => {
+        await effect(tx);
+        if (count === EMBED_BATCH) await this.changed(tx, job.userId);
+      };
+    },
+  };
+
+  private async embedBatch(userId: string) {
+    const embedder = this.embedder!;
+    const pending = await this.storage.search.pendingEmbeddings(userId, embedder.model, EMBED_BATCH);
+    const docs = pending.map((doc) => ({ ...doc, digest: digest(doc.text) }));
+    // A row touched without a change to its text (filed in a folder, say) keeps its vector.
+    const changed = docs.filter((doc) => doc.digest !== doc.storedDigest);
+    const vectors = await embedder.embed(changed.map((doc) => doc.text.slice(0, MAX_EMBED_CHARS)));
+    const effect = async (tx: Repositories) => {
+      for (const [i, doc] of changed.entries()) await tx.search.saveVector(userId, doc, embedder.model, vectors[i]!);
+      for (const doc of docs) if (doc.digest === doc.storedDigest) await tx.search.markCurrent(userId, doc);
+    };
+    return { effect, count: pending.length };
+  }
+
+  /** Vector neighbours, or undefined when vector search does not apply or the endpoint failed. */
+  private async vectorHits(userId: string, kind: SearchKind, text: string, limit: number): Promise<Hit[] | undefined> {
+    if (!this.embedder || !VECTOR_KINDS.has(kind)) return undefined;
+    const { model } = this.embedder;
+    const generation = await this.storage.search.vectorGeneration(userId);
+    if (generation === 0) return [];
+    const matrix = await this.vectorCache.get(userId, kind, model, generation, () => this.storage.search.vectors(userId, kind, model));
+    if (matrix.ids.length === 0) return [];
+    const query = await this.embedQuery(text);
+    return query && nearest(query, matrix, limit, MIN_SIMILARITY);
+  }
+
+  private async embedQuery(text: string): Promise<Float32Array | undefined> {
+    const cached = this.queryVectors.get(text);
+    if (cached) return cached;
+    try {
+      const [vector] = await this.embedder!.embed([text]);
+      if (this.queryVectors.size >= QUERY_CACHE_SIZE) this.queryVectors.delete(this.queryVectors.keys().next().value!);
+      this.queryVectors.set(text, vector!);
+      return vector;
+    } catch (error) {
+      // Keyword results still answer; the operator sees why vectors were left out.
+      this.log.warn({ err: error instanceof Error ? error.message : 'unexpected' }, 'Query embedding failed; searching by keywords only');
+      return undefined;
+    }
+  }
+}
+
+
+/** How many of the best matches a `q` filter on a list route considers. */
+export const MAX_SEARCH_CANDIDATES = 1_000;
+
+/**
+ * A list route with `q`: the best matches, narrowed by the route's other filters (`load`
+ * applies them to the candidate ids), in relevance order, then paged. Candidates are loaded in
+ * rank order, a chunk at a time, until the page is full: a first page reads a few rows, not all.
+ */
+export async function rankedPage<T extends { id: string }>(
+  hits: readonly Hit[],
+  load: (ids: string[]) => Promise<T[]>,
+  page: { offset: number; limit: number },
+): Promise<T[]> {
+  const wanted = page.offset + page.limit;
+  const chunk = Math.max(2 * wanted, 100);
+  const found: T[] = [];
+  for (let start = 0; start < hits.length && found.length < wanted; start += chunk) {
+    const ids = hits.slice(start, start + chunk).map((hit) => hit.id);
+    const byId = new Map((await load(ids)).map((row) => [row.id, row]));
+    for (const id of ids) if (byId.has(id)) found.push(byId.get(id)!);
+  }
+  return found.slice(page.offset, wanted);
+}
