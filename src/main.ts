@@ -14,7 +14,7 @@ import { openStorage } from './storage/index.ts';
  * requests and the job in hand finish, then close the database.
  */
 export async function serve(config: Config): Promise<void> {
-  const storage = await openStorage(config.databaseUrl);
+  const storage = await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
   const log = pino({ level: config.logLevel });
   const services = createServices(config, storage, { log });
   const jobs = new JobRunner(storage, services.jobs.handlers, systemClock, log);

@@ -53,7 +53,7 @@ export class CliContext {
   /** Opens storage (migrating it), runs `work` over the same services as HTTP, always closes. */
   async withServices<T>(work: (services: Services, storage: Storage) => Promise<T>): Promise<T> {
     const config = this.loadConfig();
-    const storage = await openStorage(config.databaseUrl);
+    const storage = await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
     try {
       return await work(createServices(config, storage), storage);
     } finally {

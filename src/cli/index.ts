@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors.ts';
 import { CliContext, type CliIo } from './context.ts';
 import { registerKeysCommands } from './keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
+import { registerMigrateDataCommand } from './migrate-data.command.ts';
 import { registerReindexCommand } from './reindex.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerUsersCommands } from './users.command.ts';
@@ -43,6 +44,7 @@ function buildProgram(ctx: CliContext): Command {
   // Subcommands copy the output and exit settings, so they are added after them.
   registerServeCommand(program, ctx);
   registerMigrateCommand(program, ctx);
+  registerMigrateDataCommand(program, ctx);
   registerReindexCommand(program, ctx);
   registerUsersCommands(program, ctx);
   registerKeysCommands(program, ctx);

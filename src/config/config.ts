@@ -8,6 +8,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** PostgreSQL connections per process. */
+  readonly databasePoolSize: number;
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
   readonly allowSignup: boolean;
@@ -131,6 +133,7 @@ export function parseConfig(env: Env): Config {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
     databaseUrl: databaseUrl(env),
+    databasePoolSize: integer(env, 'OMI_DATABASE_POOL_SIZE', 10, 1, 1000),
     adminEmail,
     adminPassword,
     allowSignup: boolean(env, 'OMI_ALLOW_SIGNUP', false),

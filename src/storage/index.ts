@@ -1,9 +1,26 @@
-import { createPostgresStorage } from './postgres/database.ts';
-import { createSqliteStorage } from './sqlite/database.ts';
+import type { OpenDatabase } from './kysely-storage.ts';
+import { createPostgresStorage, openPostgresDatabase } from './postgres/database.ts';
+import { createSqliteStorage, openSqliteDatabase } from './sqlite/database.ts';
 import type { Storage } from './storage.ts';
 
+export type { OpenDatabase } from './kysely-storage.ts';
+
+export interface StorageOptions {
+  /** PostgreSQL connections this process may hold (OMI_DATABASE_POOL_SIZE); SQLite uses one. */
+  poolSize?: number;
+}
+
 /** Opens the database named by OMI_DATABASE_URL and brings its schema up to date. */
-export async function openStorage(databaseUrl: string): Promise<Storage> {
+export async function openStorage(databaseUrl: string, options: StorageOptions = {}): Promise<Storage> {
   if (databaseUrl.startsWith('sqlite:')) return createSqliteStorage(databaseUrl);
-  return createPostgresStorage(databaseUrl);
+  return createPostgresStorage(databaseUrl, options);
+}
+
+/**
+ * Opens the same database as `openStorage`, migrated the same way, as a bare Kysely instance
+ * (for work across whole tables, such as copying one database into another).
+ */
+export async function openDatabase(databaseUrl: string, options: StorageOptions = {}): Promise<OpenDatabase> {
+  if (databaseUrl.startsWith('sqlite:')) return openSqliteDatabase(databaseUrl);
+  return openPostgresDatabase(databaseUrl, options);
 }

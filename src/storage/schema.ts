@@ -217,9 +217,11 @@ export interface SearchVectorsTable {
   /** Digest of the embedded text: a row touched without a text change keeps its vector. */
   digest: string;
   dims: number;
-  /** Little-endian float32. */
-  vector: Uint8Array;
+  vector: StoredVectorValue;
 }
+
+/** A BLOB of little-endian float32 (SQLite) or a `real[]` (PostgreSQL). */
+export type StoredVectorValue = Uint8Array | number[];
 
 /** A counter per user, bumped in the same transaction as any change to the user's vectors. */
 export interface SearchVectorGenerationsTable {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStorage } from '../../src/storage/index.ts';
+import { sql } from 'kysely';
+import { openDatabase, openStorage } from '../../src/storage/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import type { Memory } from '../../src/modules/memories/memories.types.ts';
 import type { ActionItem } from '../../src/modules/action-items/action-items.types.ts';
@@ -136,5 +137,25 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
 
   it('ping › answers while open', async () => {
     await expect(storage.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe.skipIf(!DATABASE_KINDS.includes('postgres'))('PostgreSQL connection pool', () => {
+  it('never holds more connections than OMI_DATABASE_POOL_SIZE, however many queries wait', async () => {
+    const database = await freshDatabase('postgres');
+    const opened = await openDatabase(database.url, { poolSize: 2 });
+    try {
+      // Each query holds its connection for a moment; the backends that answered are the pool.
+      const pids = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid from pg_sleep(0.05)`.execute(opened.db);
+          return rows[0]!.pid;
+        }),
+      );
+      expect(new Set(pids).size).toBeLessThanOrEqual(2);
+    } finally {
+      await opened.close();
+      await database.drop();
+    }
   });
 });

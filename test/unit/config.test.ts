@@ -8,6 +8,7 @@ describe('parseConfig', () => {
       port: 8080,
       host: '127.0.0.1',
       databaseUrl: 'sqlite:./data/omi.db',
+      databasePoolSize: 10,
       allowSignup: false,
       rateLimitMultiplier: 100,
       redisUrl: undefined,
@@ -23,6 +24,7 @@ describe('parseConfig', () => {
       PORT: '0',
       HOST: '0.0.0.0',
       OMI_DATABASE_URL: 'sqlite::memory:',
+      OMI_DATABASE_POOL_SIZE: '40',
       OMI_ADMIN_EMAIL: 'a@example.com',
       OMI_ADMIN_PASSWORD: 'long enough',
       OMI_ALLOW_SIGNUP: 'true',
@@ -36,6 +38,7 @@ describe('parseConfig', () => {
       OMI_LOG_LEVEL: 'DEBUG',
     });
     expect(config.port).toBe(0);
+    expect(config.databasePoolSize).toBe(40);
     expect(config.allowSignup).toBe(true);
     expect(config.rateLimitMultiplier).toBe(0);
     expect(config.llm).toEqual({ baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined, model: 'llama3' });
@@ -47,6 +50,7 @@ describe('parseConfig', () => {
     ['PORT', { PORT: 'eighty' }],
     ['PORT', { PORT: '70000' }],
     ['OMI_DATABASE_URL', { OMI_DATABASE_URL: 'mysql://x' }],
+    ['OMI_DATABASE_POOL_SIZE', { OMI_DATABASE_POOL_SIZE: '0' }],
     ['OMI_ALLOW_SIGNUP', { OMI_ALLOW_SIGNUP: 'maybe' }],
     ['OMI_RATE_LIMIT_MULTIPLIER', { OMI_RATE_LIMIT_MULTIPLIER: '-1' }],
     ['OMI_LOG_LEVEL', { OMI_LOG_LEVEL: 'loud' }],

@@ -10,7 +10,7 @@ import { conversationsRepository } from './conversations.repo.ts';
 import { dailySummariesRepository } from './daily-summaries.repo.ts';
 import { foldersRepository } from './folders.repo.ts';
 import { jobsRepository } from './jobs.repo.ts';
-import { searchRepository, type KeywordIndex } from './search.repo.ts';
+import { searchRepository, type KeywordIndex, type VectorCodec } from './search.repo.ts';
 
 /** What differs between databases, as capabilities rather than `if (postgres)`. */
 export interface DialectCapabilities {
@@ -18,6 +18,8 @@ export interface DialectCapabilities {
   skipLocked: boolean;
   /** Full-text matching and ranking: FTS5 on SQLite, tsvector on PostgreSQL. */
   keywordIndex: KeywordIndex;
+  /** How the search_vectors column holds a vector: a float32 BLOB on SQLite, `real[]` on PostgreSQL. */
+  vectors: VectorCodec;
 }
 
 /**
@@ -36,6 +38,6 @@ export function createRepositories(db: Kysely<Database>, capabilities: DialectCa
     folders: foldersRepository(db),
     dailySummaries: dailySummariesRepository(db),
     jobs: jobsRepository(db, capabilities),
-    search: searchRepository(db, capabilities.keywordIndex),
+    search: searchRepository(db, capabilities.keywordIndex, capabilities.vectors),
   };
 }

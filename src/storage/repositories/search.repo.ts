@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Hit, KeywordQuery, PendingDocument, SearchKind, StoredVector } from '../../modules/search/search.types.ts';
-import type { Database } from '../schema.ts';
+import type { Database, StoredVectorValue } from '../schema.ts';
 import type { SearchRepository } from '../storage.ts';
 
 /** What each searchable table is to the keyword index, whichever database holds it. */
@@ -105,11 +105,44 @@ const EMBEDDED = {
 export type EmbeddedKind = keyof typeof EMBEDDED;
 export const EMBEDDED_KINDS = Object.keys(EMBEDDED) as EmbeddedKind[];
 
-const toBytes = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-/** A copy, so the Float32Array is aligned whatever the driver's buffer offset. */
-const fromBytes = (bytes: Uint8Array) => new Float32Array(new Uint8Array(bytes).buffer);
+/** How a database column holds a vector. */
+export interface VectorCodec {
+  /** What a search selects as `vector` (the fastest form for the driver to hand over). */
+  select: RawBuilder<StoredVectorValue>;
+  encode(vector: Float32Array): StoredVectorValue;
+  /** Reads the column as stored, or as `select` yields it. */
+  decode(value: StoredVectorValue): Float32Array;
+}
 
-export function searchRepository(db: Kysely<Database>, keywordIndex: KeywordIndex): SearchRepository {
+/** SQLite: a BLOB of little-endian float32. */
+export const blobVectors: VectorCodec = {
+  select: sql<StoredVectorValue>`vector`,
+  encode: (vector) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+  // A copy, so the Float32Array is aligned whatever the driver's buffer offset.
+  decode: (value) => new Float32Array(new Uint8Array(value as Uint8Array).buffer),
+};
+
+/**
+ * PostgreSQL: `real[]`, readable and usable in SQL. Searches read it through `array_send` (the
+ * binary array format) because node-postgres parses a text `real[]` several times slower.
+ */
+export const arrayVectors: VectorCodec = {
+  select: sql<StoredVectorValue>`array_send(vector)`,
+  encode: (vector) => Array.from(vector),
+  decode: (value) => (Array.isArray(value) ? Float32Array.from(value) : fromArraySend(value)),
+};
+
+/** A one-dimensional float4 array in PostgreSQL's binary format: a header, then (length, value) pairs. */
+function fromArraySend(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getInt32(0) === 0) return new Float32Array(0);
+  const length = view.getInt32(12);
+  const vector = new Float32Array(length);
+  for (let i = 0, offset = 20; i < length; i++, offset += 8) vector[i] = view.getFloat32(offset + 4);
+  return vector;
+}
+
+export function searchRepository(db: Kysely<Database>, keywordIndex: KeywordIndex, codec: VectorCodec): SearchRepository {
   return {
     keyword: (userId, kind, query, limit) => keywordIndex.search(db, userId, kind, query, limit),
     rebuildKeywordIndex: () => keywordIndex.rebuild(db),
@@ -117,12 +150,12 @@ export function searchRepository(db: Kysely<Database>, keywordIndex: KeywordInde
     async vectors(userId, kind, model): Promise<StoredVector[]> {
       const rows = await db
         .selectFrom('search_vectors')
-        .select(['ref_id', 'vector'])
+        .select(['ref_id', codec.select.as('vector')])
         .where('user_id', '=', userId)
         .where('kind', '=', kind)
         .where('model', '=', model)
         .execute();
-      return rows.map((r) => ({ id: r.ref_id, vector: fromBytes(r.vector) }));
+      return rows.map((r) => ({ id: r.ref_id, vector: codec.decode(r.vector) }));
     },
 
     async pendingEmbeddings(userId, model, limit): Promise<PendingDocument[]> {
@@ -153,7 +186,7 @@ export function searchRepository(db: Kysely<Database>, keywordIndex: KeywordInde
         version: doc.version,
         digest: doc.digest,
         dims: vector.length,
-        vector: toBytes(vector),
+        vector: codec.encode(vector),
       };
       const { user_id: _u, kind: _k, ref_id: _r, ...changes } = row;
       await db

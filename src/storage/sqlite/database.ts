@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { kyselyStorage } from '../kysely-storage.ts';
+import { kyselyStorage, migrateToLatest, type OpenDatabase } from '../kysely-storage.ts';
 import type { Database } from '../schema.ts';
 import type { Storage } from '../storage.ts';
 import { sqliteKeywordIndex } from './keyword-index.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { blobVectors } from '../repositories/search.repo.ts';
 
 /**
  * Kysely prepares every query it runs; preparing is a quarter of a short query's cost. The
@@ -38,7 +39,7 @@ export function sqlitePath(url: string): string {
  * The embedded default: one SQLite file in WAL mode. `synchronous=NORMAL` with WAL is durable
  * across a process crash (a power cut may lose the last transactions, never corrupt the file).
  */
-export async function createSqliteStorage(url: string): Promise<Storage> {
+function connectSqlite(url: string): Kysely<Database> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const connection = new SQLite(path);
@@ -46,7 +47,16 @@ export async function createSqliteStorage(url: string): Promise<Storage> {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+}
 
-  return kyselyStorage(db, migrationProvider, { skipLocked: false, keywordIndex: sqliteKeywordIndex });
+export async function createSqliteStorage(url: string): Promise<Storage> {
+  return kyselyStorage(connectSqlite(url), migrationProvider, { skipLocked: false, keywordIndex: sqliteKeywordIndex, vectors: blobVectors });
+}
+
+/** The same database, migrated the same way, as a bare Kysely instance. */
+export async function openSqliteDatabase(url: string): Promise<OpenDatabase> {
+  const db = connectSqlite(url);
+  const appliedMigrations = await migrateToLatest(db, migrationProvider);
+  return { db, dialect: 'sqlite', vectors: blobVectors, appliedMigrations, close: () => db.destroy() };
 }

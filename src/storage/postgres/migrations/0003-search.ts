@@ -16,13 +16,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('version', 'text', (c) => c.notNull())
     .addColumn('digest', 'text', (c) => c.notNull())
     .addColumn('dims', 'integer', (c) => c.notNull())
-    .addColumn('vector', 'bytea', (c) => c.notNull())
+    .addColumn('vector', sql`real[]`, (c) => c.notNull())
     .addPrimaryKeyConstraint('search_vectors_pk', ['user_id', 'kind', 'ref_id'])
     .execute();
   // Bumped by every change to a user's vectors: in-process copies of them compare it to know they are current.
   await db.schema
     .createTable('search_vector_generations')
-    .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'text', (c) => c.modifyEnd(sql`collate "C"`).primaryKey().references('users.id').onDelete('cascade'))
     .addColumn('generation', 'integer', (c) => c.notNull())
     .execute();
   for (const statement of keywordIndexDdl()) await sql.raw(statement).execute(db);
