@@ -53,6 +53,8 @@ export class MemoriesService {
     const content = input.content.trim();
     if (content === '') throw unprocessable('content cannot be empty');
     const memory = await this.prepare(userId, { ...input, content });
+    // Without embeddings there is nothing to enqueue with it: one upsert needs no transaction.
+    if (!this.search.hybrid) return this.save(this.storage, memory);
     return this.write(userId, (tx) => this.save(tx, memory));
   }
 
