@@ -10,6 +10,8 @@ import { serializerCompiler } from './http/serializer.ts';
 import type { RateLimiter } from './http/rate-limit/rate-limiter.ts';
 import { actionItemsRoutes } from './http/routes/action-items.routes.ts';
 import { askRoutes } from './http/routes/ask.routes.ts';
+import { mcpKeysRoutes } from './http/routes/mcp-keys.routes.ts';
+import { mcpRoutes } from './http/routes/mcp.routes.ts';
 import { accountsRoutes } from './http/routes/accounts.routes.ts';
 import { apiKeysRoutes } from './http/routes/api-keys.routes.ts';
 import { conversationsRoutes } from './http/routes/conversations.routes.ts';
@@ -101,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(goalsRoutes, deps);
   await app.register(conversationsRoutes, deps);
   await app.register(askRoutes, deps);
+  await app.register(mcpKeysRoutes, deps);
+  await app.register(mcpRoutes, deps);
   await app.register(foldersRoutes, deps);
   await app.register(dailySummariesRoutes, deps);
   return app;

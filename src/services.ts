@@ -14,6 +14,7 @@ import { MemoriesService } from './modules/memories/memories.service.ts';
 import { createAnswerer, createMemoryCategorizer, createProcessor } from './processing/index.ts';
 import { ExtractiveAnswerer } from './processing/offline/answer.ts';
 import { AskService } from './modules/ask/ask.service.ts';
+import { McpKeysService } from './modules/mcp-keys/mcp-keys.service.ts';
 import { OfflineMemoryCategorizer, type MemoryCategorizer } from './processing/memory-categorizer.ts';
 import { OfflineProcessor } from './processing/offline/offline-processor.ts';
 import type { ConversationProcessor } from './processing/processor.ts';
@@ -32,6 +33,7 @@ export interface Services {
   dailySummaries: DailySummariesService;
   search: SearchService;
   ask: AskService;
+  mcpKeys: McpKeysService;
   /** Where services enqueue background work, and the handlers a JobRunner runs it with. */
   jobs: { queue: JobQueue; handlers: Readonly<Record<string, JobHandler>> };
 }
@@ -76,6 +78,7 @@ export function createServices(config: Config, storage: Storage, options: Servic
     folders,
     dailySummaries,
     search,
+    mcpKeys: new McpKeysService(storage, clock),
     ask: new AskService(storage, search, conversations, createAnswerer(config, log, { offline: new ExtractiveAnswerer() }), clock),
     jobs: {
       queue,

@@ -4,6 +4,7 @@ import { isEntryPoint } from '../lib/entry-point.ts';
 import { AppError } from '../lib/errors.ts';
 import { CliContext, type CliIo } from './context.ts';
 import { registerKeysCommands } from './keys.command.ts';
+import { registerMcpCommand } from './mcp.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerMigrateDataCommand } from './migrate-data.command.ts';
 import { registerReindexCommand } from './reindex.command.ts';
@@ -48,6 +49,7 @@ function buildProgram(ctx: CliContext): Command {
   registerReindexCommand(program, ctx);
   registerUsersCommands(program, ctx);
   registerKeysCommands(program, ctx);
+  registerMcpCommand(program, ctx);
   return program;
 }
 

@@ -13,10 +13,12 @@ import type { RateLimiter } from './rate-limit/rate-limiter.ts';
  * before the body is even parsed:
  * - `developer-key`: upstream's order — header → key family → lookup → scope → rate limit;
  * - `session`: a session token from POST /v1/auth/login (upstream's Firebase token);
+ * - `mcp-key`: an MCP key, checked by the MCP routes themselves (the MCP transport answers
+ *   its own way); declared here so the OpenAPI document shows it;
  * - absent: public (health, docs, login).
  */
 export interface RouteGuard {
-  auth?: 'developer-key' | 'session';
+  auth?: 'developer-key' | 'session' | 'mcp-key';
   scope?: Scope;
   policy?: PolicyName;
 }

@@ -87,6 +87,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Action Items', description: 'Manage tasks and to-dos extracted from conversations or created manually.' },
         { name: 'Goals', description: 'Manage user goals and progress history.' },
         { name: 'API Keys', description: 'Create, list, and revoke developer API keys.' },
+        { name: 'MCP', description: 'MCP keys, and the MCP server for AI assistants (Streamable HTTP at /v1/mcp/sse).' },
         { name: 'Accounts', description: 'Sign in to this server and manage the session used for key management.' },
         { name: 'Health', description: 'Liveness and readiness probes.' },
       ],
@@ -97,6 +98,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             scheme: 'bearer',
             bearerFormat: 'Omi Developer API key',
             description: 'Send `Authorization: Bearer <omi_developer_api_key>`.',
+          },
+          mcpApiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'Omi MCP key',
+            description: 'Send `Authorization: Bearer <omi_mcp_…>` (create one with POST /v1/mcp/keys).',
           },
           firebaseBearer: {
             type: 'http',
@@ -122,6 +129,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       } else if (guard.auth === 'session') {
         transformed.security = [{ firebaseBearer: [] }];
         responses['401'] ??= errorResponse(STANDARD_ERRORS.Error401.description);
+      } else if (guard.auth === 'mcp-key') {
+        transformed.security = [{ mcpApiKey: [] }];
+        responses['401'] ??= errorResponse(STANDARD_ERRORS.Error401.description);
+        responses['429'] ??= errorResponse(STANDARD_ERRORS.Error429.description);
       } else {
         transformed.security = [];
       }

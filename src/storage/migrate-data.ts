@@ -53,6 +53,7 @@ const TABLES: { [T in keyof Database]: TableSpec<T> } = {
   jobs: { primaryKey: ['id'], numeric: ['attempts', 'max_attempts'] },
   search_vectors: { primaryKey: ['user_id', 'kind', 'ref_id'], numeric: ['dims'], vector: 'vector' },
   search_vector_generations: { primaryKey: ['user_id'], numeric: ['generation'] },
+  mcp_sessions: { primaryKey: ['id'], numeric: [] },
 };
 
 export interface CopiedTable {

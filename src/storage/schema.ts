@@ -19,6 +19,7 @@ export interface Database {
   jobs: JobsTable;
   search_vectors: SearchVectorsTable;
   search_vector_generations: SearchVectorGenerationsTable;
+  mcp_sessions: McpSessionsTable;
 }
 
 export interface UsersTable {
@@ -39,6 +40,8 @@ export interface SessionsTable {
 }
 
 export interface ApiKeysTable {
+  /** 'developer' or 'mcp'. */
+  family: Generated<string>;
   id: string;
   user_id: string;
   name: string;
@@ -227,4 +230,11 @@ export type StoredVectorValue = Uint8Array | number[];
 export interface SearchVectorGenerationsTable {
   user_id: string;
   generation: number;
+}
+
+/** Sessions of the MCP endpoint, here so that every instance knows them. */
+export interface McpSessionsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
 }

@@ -1,6 +1,7 @@
 import type { Session, User, UserWithPassword } from '../modules/accounts/accounts.types.ts';
 import type { ActionItem, ActionItemListQuery, ActionItemPatch } from '../modules/action-items/action-items.types.ts';
-import type { ApiKey } from '../modules/api-keys/api-keys.types.ts';
+import type { ApiKey, KeyFamily } from '../modules/api-keys/api-keys.types.ts';
+import type { McpSession } from '../modules/mcp-keys/mcp-keys.types.ts';
 import type { Goal, GoalHistoryEntry, GoalPatch } from '../modules/goals/goals.types.ts';
 import type { Memory, MemoryListQuery, MemoryPatch } from '../modules/memories/memories.types.ts';
 import type { Conversation, ConversationListQuery, ConversationPatch } from '../modules/conversations/conversations.types.ts';
@@ -25,6 +26,7 @@ export interface Storage {
   readonly dailySummaries: DailySummariesRepository;
   readonly jobs: JobsRepository;
   readonly search: SearchRepository;
+  readonly mcpSessions: McpSessionsRepository;
   /** Runs `work` against repositories bound to one transaction: all of it is written, or none. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** The migrations this open applied (empty when the schema was already current). */
@@ -52,14 +54,15 @@ export interface SessionsRepository {
 
 export interface ApiKeysRepository {
   insert(key: ApiKey): Promise<void>;
-  listByUser(userId: string): Promise<ApiKey[]>;
+  listByUser(userId: string, family: KeyFamily): Promise<ApiKey[]>;
   findByHash(hashedKey: string): Promise<ApiKey | undefined>;
-  findById(userId: string, id: string): Promise<ApiKey | undefined>;
-  delete(userId: string, id: string): Promise<boolean>;
+  findById(userId: string, id: string, family: KeyFamily): Promise<ApiKey | undefined>;
+  delete(userId: string, id: string, family: KeyFamily): Promise<boolean>;
   /** Replaces the secret; the old hash stops matching in the same statement. */
   rotate(
     userId: string,
     id: string,
+    family: KeyFamily,
     secret: { hashedKey: string; keyPrefix: string; rotatedAt: string },
   ): Promise<ApiKey | undefined>;
   /** Sets last_used_at unless it is already newer than `staleBefore` (one write per key per interval). */
@@ -175,4 +178,10 @@ export interface SearchRepository {
   markCurrent(userId: string, doc: { kind: SearchKind; id: string; version: string }): Promise<void>;
   usersWithPendingEmbeddings(model: string): Promise<string[]>;
   clearVectors(): Promise<void>;
+}
+
+export interface McpSessionsRepository {
+  insert(session: McpSession): Promise<void>;
+  get(id: string): Promise<McpSession | undefined>;
+  delete(id: string): Promise<boolean>;
 }

@@ -138,6 +138,9 @@ async function populate(url: string): Promise<Fixture> {
       'model-a',
       Float32Array.from([0.6, 0.8, -0.25]),
     );
+    // An MCP key (a row of api_keys) and an MCP session.
+    await services.mcpKeys.create(user.id, { name: 'assistant' });
+    await storage.mcpSessions.insert({ id: 'mcp-session-1', userId: user.id, createdAt: '2026-03-04T16:00:00.000Z' });
 
     return {
       url,

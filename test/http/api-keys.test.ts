@@ -214,7 +214,7 @@ describe('developer keys', () => {
       const response = await ctx.call('DELETE', `/v1/dev/keys/${created.id}`, intruder.session);
       expect(response.statusCode).toBe(204);
 
-      expect(await ctx.storage.apiKeys.findById(owner.userId, created.id)).toBeDefined();
+      expect(await ctx.storage.apiKeys.findById(owner.userId, created.id, 'developer')).toBeDefined();
       expect((await ctx.call('GET', '/v1/dev/user/memories', created.key)).statusCode).toBe(200);
     });
 
@@ -257,11 +257,11 @@ describe('developer keys', () => {
       const { userId, session } = alice;
       const created = await createKey(session, { name: 'used' });
       await ctx.call('GET', '/v1/dev/key', created.key);
-      expect((await ctx.storage.apiKeys.findById(userId, created.id))?.lastUsedAt).not.toBeNull();
+      expect((await ctx.storage.apiKeys.findById(userId, created.id, 'developer'))?.lastUsedAt).not.toBeNull();
 
       const rotated = (await ctx.call('POST', `/v1/dev/keys/${created.id}/rotate`, session)).json();
       expect(rotated.last_used_at).toBeNull();
-      expect((await ctx.storage.apiKeys.findById(userId, created.id))?.lastUsedAt).toBeNull();
+      expect((await ctx.storage.apiKeys.findById(userId, created.id, 'developer'))?.lastUsedAt).toBeNull();
     });
 
     it('returns 404 for an unknown id', async () => {
@@ -348,7 +348,7 @@ describe('developer keys', () => {
     it('is null before use, set on first use, throttled for 60 s, then rewritten', async () => {
       const { userId, session } = alice;
       const created = await createKey(session, { name: 'tracked' });
-      const stored = async () => (await ctx.storage.apiKeys.findById(userId, created.id))?.lastUsedAt;
+      const stored = async () => (await ctx.storage.apiKeys.findById(userId, created.id, 'developer'))?.lastUsedAt;
       expect(await stored()).toBeNull();
 
       const firstUse = ctx.clock.now().toISOString();
@@ -372,7 +372,7 @@ describe('developer keys', () => {
       const { userId, session } = alice;
       const created = await createKey(session, { name: 'untouched' });
       await ctx.call('GET', '/v1/dev/user/memories', `${created.key}0`);
-      expect((await ctx.storage.apiKeys.findById(userId, created.id))?.lastUsedAt).toBeNull();
+      expect((await ctx.storage.apiKeys.findById(userId, created.id, 'developer'))?.lastUsedAt).toBeNull();
     });
   });
 });
@@ -451,7 +451,7 @@ describe('rate limits', () => {
       expect(refused.statusCode).toBe(403);
       expect(refused.json()).toEqual({ detail: 'Insufficient permissions. Required scope: memories:write' });
     }
-    await ctx.storage.apiKeys.delete(userId, readOnly.id);
+    await ctx.storage.apiKeys.delete(userId, readOnly.id, 'developer');
     await ctx.storage.apiKeys.insert({ ...readOnly.row, scopes: ['memories:write'] });
     expect((await batch(readOnly.key)).statusCode).toBe(200);
     expect((await batch(readOnly.key)).statusCode).toBe(429);
@@ -493,6 +493,7 @@ async function insertKey(ctx: TestContext, userId: string, scopes: string[] | nu
   const hex = randomHex(16);
   const row: ApiKey = {
     id: uuid(),
+    family: 'developer',
     userId,
     name: 'stored key',
     hashedKey: sha256Hex(hex),

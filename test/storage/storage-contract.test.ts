@@ -55,18 +55,18 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
 
   it('api keys › rotation replaces the hash; touch is throttled by staleBefore', async () => {
     await storage.apiKeys.insert({
-      id: 'k1', userId: 'u-alice', name: 'k', hashedKey: 'old', keyPrefix: 'p', scopes: null,
+      id: 'k1', family: 'developer', userId: 'u-alice', name: 'k', hashedKey: 'old', keyPrefix: 'p', scopes: null,
       createdAt: T0, lastUsedAt: null, rotatedAt: null,
     });
     expect((await storage.apiKeys.findByHash('old'))?.scopes).toBeNull();
-    expect(await storage.apiKeys.rotate('u-bob', 'k1', { hashedKey: 'new', keyPrefix: 'q', rotatedAt: T0 })).toBeUndefined();
-    await storage.apiKeys.rotate('u-alice', 'k1', { hashedKey: 'new', keyPrefix: 'q', rotatedAt: T0 });
+    expect(await storage.apiKeys.rotate('u-bob', 'k1', 'developer', { hashedKey: 'new', keyPrefix: 'q', rotatedAt: T0 })).toBeUndefined();
+    await storage.apiKeys.rotate('u-alice', 'k1', 'developer', { hashedKey: 'new', keyPrefix: 'q', rotatedAt: T0 });
     expect(await storage.apiKeys.findByHash('old')).toBeUndefined();
     await storage.apiKeys.touch('k1', '2026-01-15T10:00:00.000Z', '2026-01-15T09:59:00.000Z');
     await storage.apiKeys.touch('k1', '2026-01-15T10:00:30.000Z', '2026-01-15T09:59:30.000Z');
-    expect((await storage.apiKeys.findById('u-alice', 'k1'))?.lastUsedAt).toBe('2026-01-15T10:00:00.000Z');
-    expect(await storage.apiKeys.delete('u-bob', 'k1')).toBe(false);
-    expect(await storage.apiKeys.delete('u-alice', 'k1')).toBe(true);
+    expect((await storage.apiKeys.findById('u-alice', 'k1', 'developer'))?.lastUsedAt).toBe('2026-01-15T10:00:00.000Z');
+    expect(await storage.apiKeys.delete('u-bob', 'k1', 'developer')).toBe(false);
+    expect(await storage.apiKeys.delete('u-alice', 'k1', 'developer')).toBe(true);
   });
 
   it('memories › upsert keeps one row per (owner, id); every read is owner-scoped', async () => {

@@ -17,6 +17,8 @@ export const POLICIES = {
   'dev:goals_write': 120,
   // Upstream's value is not published; it guards a cheap introspection route.
   'dev:key_read': 120,
+  // The hosted MCP server's transport (§14.1), per user rather than per key.
+  'mcp:sse': 2000,
 } as const;
 
 export type PolicyName = keyof typeof POLICIES;

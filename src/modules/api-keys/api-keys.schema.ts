@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { component, DateTime, Nullable } from '../../http/schema.ts';
 
-const keyFields = {
+/** The fields every key shows (the secret only on create and rotate). */
+export const keyFields = {
   id: Type.String({ title: 'Id' }),
   name: Type.String({ title: 'Name' }),
   key_prefix: Type.String({ title: 'Key Prefix' }),

@@ -2,7 +2,7 @@ import { randomHex, sha256Hex, uuid } from '../../lib/crypto.ts';
 import { badRequest, notFound, unauthorized, unprocessable } from '../../lib/errors.ts';
 import { type Clock, toIso } from '../../lib/time.ts';
 import type { Storage } from '../../storage/storage.ts';
-import type { ApiKey } from './api-keys.types.ts';
+import type { ApiKey, KeyFamily } from './api-keys.types.ts';
 import { availableScopesText, DEFAULT_SCOPES, isScope } from './scopes.ts';
 
 export const DEV_KEY_PREFIX = 'omi_dev_';
@@ -19,15 +19,37 @@ export interface CreatedKey {
   secret: string;
 }
 
-function newSecret() {
+/** What sets one family of keys apart: its prefix, its scopes and its refusal text. */
+export interface KeyFamilyRules {
+  family: KeyFamily;
+  prefix: string;
+  /** The scopes to store for what the caller asked (throws on unknown scopes). */
+  scopesFor(requested: readonly string[] | null | undefined): string[];
+  /** The 401 detail for a token that is not a key of this family. */
+  invalidKey: string;
+}
+
+export const DEVELOPER_KEYS: KeyFamilyRules = {
+  family: 'developer',
+  prefix: DEV_KEY_PREFIX,
+  scopesFor(requested) {
+    if (requested === undefined || requested === null) return [...DEFAULT_SCOPES];
+    if (!requested.every(isScope)) throw badRequest(`Invalid scopes. Available: ${availableScopesText()}`);
+    return [...new Set(requested)];
+  },
+  invalidKey: 'Invalid API Key',
+};
+
+function newSecret(prefix: string) {
   const hex = randomHex(16);
   return {
-    secret: `${DEV_KEY_PREFIX}${hex}`,
+    secret: `${prefix}${hex}`,
     hashedKey: sha256Hex(hex),
-    keyPrefix: `${DEV_KEY_PREFIX}${hex.slice(0, 4)}...${hex.slice(-4)}`,
+    keyPrefix: `${prefix}${hex.slice(0, 4)}...${hex.slice(-4)}`,
   };
 }
 
+/** Create, list, revoke, rotate and authenticate the keys of one family (developer or MCP). */
 export class ApiKeysService {
   /** When each key's last_used_at was last written, so most requests skip the write. */
   private readonly touched = new Map<string, number>();
@@ -35,21 +57,18 @@ export class ApiKeysService {
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
+    private readonly rules: KeyFamilyRules = DEVELOPER_KEYS,
   ) {}
 
   async create(userId: string, input: { name: string; scopes?: string[] | null | undefined }): Promise<CreatedKey> {
     const name = input.name.trim();
     if (name === '') throw unprocessable('Key name cannot be empty');
     if (RAW_KEY.test(name)) throw unprocessable('API key name must not contain a raw API key');
-    let scopes: string[];
-    if (input.scopes === undefined || input.scopes === null) scopes = [...DEFAULT_SCOPES];
-    else {
-      if (!input.scopes.every(isScope)) throw badRequest(`Invalid scopes. Available: ${availableScopesText()}`);
-      scopes = [...new Set(input.scopes)];
-    }
-    const { secret, hashedKey, keyPrefix } = newSecret();
+    const scopes = this.rules.scopesFor(input.scopes);
+    const { secret, hashedKey, keyPrefix } = newSecret(this.rules.prefix);
     const key: ApiKey = {
       id: uuid(),
+      family: this.rules.family,
       userId,
       name,
       hashedKey,
@@ -64,18 +83,18 @@ export class ApiKeysService {
   }
 
   list(userId: string): Promise<ApiKey[]> {
-    return this.storage.apiKeys.listByUser(userId);
+    return this.storage.apiKeys.listByUser(userId, this.rules.family);
   }
 
   /** Upstream answers 204 whether or not the key existed; so do we. */
   async revoke(userId: string, keyId: string): Promise<void> {
-    await this.storage.apiKeys.delete(userId, keyId);
+    await this.storage.apiKeys.delete(userId, keyId, this.rules.family);
     this.touched.delete(keyId);
   }
 
   async rotate(userId: string, keyId: string): Promise<CreatedKey> {
-    const { secret, hashedKey, keyPrefix } = newSecret();
-    const key = await this.storage.apiKeys.rotate(userId, keyId, {
+    const { secret, hashedKey, keyPrefix } = newSecret(this.rules.prefix);
+    const key = await this.storage.apiKeys.rotate(userId, keyId, this.rules.family, {
       hashedKey,
       keyPrefix,
       rotatedAt: toIso(this.clock.now()),
@@ -86,13 +105,14 @@ export class ApiKeysService {
   }
 
   /**
-   * The key a bearer token names, or 401 "Invalid API Key". Looked up on every request (no
+   * The key a bearer token names, or 401 with the family's text. Looked up on every request (no
    * cache), so a revoked or rotated key fails on the very next request, on every instance.
    */
   async authenticate(token: string): Promise<ApiKey> {
-    if (!token.startsWith(DEV_KEY_PREFIX)) throw unauthorized('Invalid API Key');
-    const key = await this.storage.apiKeys.findByHash(sha256Hex(token.slice(DEV_KEY_PREFIX.length)));
-    if (!key) throw unauthorized('Invalid API Key');
+    const { prefix, family, invalidKey } = this.rules;
+    if (!token.startsWith(prefix)) throw unauthorized(invalidKey);
+    const key = await this.storage.apiKeys.findByHash(sha256Hex(token.slice(prefix.length)));
+    if (!key || key.family !== family) throw unauthorized(invalidKey);
     return this.recordUse(key);
   }
 

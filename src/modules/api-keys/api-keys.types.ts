@@ -1,5 +1,9 @@
+/** Developer keys (`omi_dev_`) serve /v1/dev/*; MCP keys (`omi_mcp_`) serve /v1/mcp/*. */
+export type KeyFamily = 'developer' | 'mcp';
+
 export interface ApiKey {
   id: string;
+  family: KeyFamily;
   userId: string;
   name: string;
   hashedKey: string;

@@ -1,11 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ApiKey } from '../../modules/api-keys/api-keys.types.ts';
+import type { ApiKey, KeyFamily } from '../../modules/api-keys/api-keys.types.ts';
 import type { ApiKeysTable, Database } from '../schema.ts';
 import type { ApiKeysRepository } from '../storage.ts';
-import { deleteOwned, fromJsonList } from './rows.ts';
+import { fromJsonList } from './rows.ts';
 
 const toApiKey = (row: Selectable<ApiKeysTable>): ApiKey => ({
   id: row.id,
+  family: row.family === 'mcp' ? 'mcp' : 'developer',
   userId: row.user_id,
   name: row.name,
   hashedKey: row.hashed_key,
@@ -17,12 +18,13 @@ const toApiKey = (row: Selectable<ApiKeysTable>): ApiKey => ({
 });
 
 export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
-  const findById = async (userId: string, id: string) => {
+  const findById = async (userId: string, id: string, family: KeyFamily) => {
     const row = await db
       .selectFrom('api_keys')
       .selectAll()
       .where('user_id', '=', userId)
       .where('id', '=', id)
+      .where('family', '=', family)
       .executeTakeFirst();
     return row && toApiKey(row);
   };
@@ -32,6 +34,7 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
         .insertInto('api_keys')
         .values({
           id: key.id,
+          family: key.family,
           user_id: key.userId,
           name: key.name,
           hashed_key: key.hashedKey,
@@ -43,11 +46,12 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
         })
         .execute();
     },
-    async listByUser(userId) {
+    async listByUser(userId, family) {
       const rows = await db
         .selectFrom('api_keys')
         .selectAll()
         .where('user_id', '=', userId)
+        .where('family', '=', family)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'asc')
         .execute();
@@ -58,8 +62,16 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
       return row && toApiKey(row);
     },
     findById,
-    delete: (userId, id) => deleteOwned(db, 'api_keys', userId, id),
-    async rotate(userId, id, secret) {
+    async delete(userId, id, family) {
+      const result = await db
+        .deleteFrom('api_keys')
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .where('family', '=', family)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+    async rotate(userId, id, family, secret) {
       const result = await db
         .updateTable('api_keys')
         .set({
@@ -70,8 +82,9 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
         })
         .where('user_id', '=', userId)
         .where('id', '=', id)
+        .where('family', '=', family)
         .executeTakeFirst();
-      return result.numUpdatedRows > 0n ? findById(userId, id) : undefined;
+      return result.numUpdatedRows > 0n ? findById(userId, id, family) : undefined;
     },
     async touch(id, now, staleBefore) {
       await db

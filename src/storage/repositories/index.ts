@@ -10,6 +10,7 @@ import { conversationsRepository } from './conversations.repo.ts';
 import { dailySummariesRepository } from './daily-summaries.repo.ts';
 import { foldersRepository } from './folders.repo.ts';
 import { jobsRepository } from './jobs.repo.ts';
+import { mcpSessionsRepository } from './mcp-sessions.repo.ts';
 import { searchRepository, type KeywordIndex, type VectorCodec } from './search.repo.ts';
 
 /** What differs between databases, as capabilities rather than `if (postgres)`. */
@@ -39,5 +40,6 @@ export function createRepositories(db: Kysely<Database>, capabilities: DialectCa
     dailySummaries: dailySummariesRepository(db),
     jobs: jobsRepository(db, capabilities),
     search: searchRepository(db, capabilities.keywordIndex, capabilities.vectors),
+    mcpSessions: mcpSessionsRepository(db),
   };
 }

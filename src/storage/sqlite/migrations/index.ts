@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.ts';
 import * as conversations from './0002-conversations.ts';
 import * as search from './0003-search.ts';
+import * as mcp from './0004-mcp.ts';
 
 /**
  * Forward-only migrations, applied in name order at start-up (and by `omi-dev-api migrate`).
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-conversations': conversations,
   '0003-search': search,
+  '0004-mcp': mcp,
 };
 
 export const migrationProvider: MigrationProvider = {
