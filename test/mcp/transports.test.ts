@@ -184,7 +184,7 @@ describe('POST /v1/mcp/sse reply modes', () => {
 describe('authentication on /v1/mcp/sse', () => {
   const expectChallenge = async (response: Response, detail: string) => {
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${base}/.well-known/oauth-protected-resource"`);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="omi-mcp"');
     expect(await response.json()).toEqual({ detail });
   };
 

@@ -58,12 +58,13 @@ const AUTH_NOTE =
   'Authenticated with an MCP API key: `Authorization: Bearer omi_mcp_…` (Developer API keys are refused). ' +
   'Rate limit `mcp:sse`: 2000 requests per hour per user.';
 
-/** Where an MCP client finds how to authorize (answered with every 401). */
-const challenge = (request: FastifyRequest): Record<string, string> => ({
-  'www-authenticate': `Bearer resource_metadata="${request.protocol}://${request.host}/.well-known/oauth-protected-resource"`,
-});
+/**
+ * The challenge answered with every 401. Upstream also names OAuth protected-resource metadata;
+ * this server has no OAuth (keys only), so it names no metadata a client would fail to find.
+ */
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="omi-mcp"' };
 
-const unauthorizedMcp = (request: FastifyRequest, detail: string) => new AppError('unauthorized', detail, challenge(request));
+const unauthorizedMcp = (detail: string) => new AppError('unauthorized', detail, CHALLENGE);
 
 function token(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization?.trim();
@@ -92,13 +93,13 @@ export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { services, st
 
   async function authenticate(request: FastifyRequest): Promise<{ principal: McpPrincipal; headers: Record<string, string> }> {
     const secret = token(request);
-    if (!secret) throw unauthorizedMcp(request, MCP_INVALID_KEY);
-    if (secret.startsWith(DEV_KEY_PREFIX)) throw unauthorizedMcp(request, DEV_KEY_ON_MCP_ROUTE);
+    if (!secret) throw unauthorizedMcp(MCP_INVALID_KEY);
+    if (secret.startsWith(DEV_KEY_PREFIX)) throw unauthorizedMcp(DEV_KEY_ON_MCP_ROUTE);
     let principal: McpPrincipal;
     try {
       principal = await services.mcpKeys.authenticate(secret);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'unauthorized') throw unauthorizedMcp(request, MCP_INVALID_KEY);
+      if (error instanceof AppError && error.code === 'unauthorized') throw unauthorizedMcp(MCP_INVALID_KEY);
       throw error;
     }
     const { headers } = await rateLimiter.check('mcp:sse', principal.userId);
