@@ -20,7 +20,7 @@ import { OfflineProcessor } from './processing/offline/offline-processor.ts';
 import type { ConversationProcessor } from './processing/processor.ts';
 import type { Storage } from './storage/storage.ts';
 import { OpenAiEmbeddingsClient, type Embedder } from './processing/embeddings/embeddings-client.ts';
-import { EMBED_JOB, SearchService } from './modules/search/search.service.ts';
+import { EMBED_JOB, QUERY_EMBEDDING_TIMEOUT_MS, SearchService } from './modules/search/search.service.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -59,9 +59,12 @@ export function createServices(config: Config, storage: Storage, options: Servic
   const offline = new OfflineProcessor();
   const processor = options.processor ?? createProcessor(config, log, { offline });
   const queue = new JobQueue(clock);
-  const embedder =
-    options.embedder ?? (config.embeddings && new OpenAiEmbeddingsClient(config.embeddings, { timeoutMs: config.llmTimeoutMs }));
-  const search = new SearchService(storage, queue, embedder, log);
+  const embedderWithin = (timeoutMs: number) =>
+    options.embedder ?? (config.embeddings && new OpenAiEmbeddingsClient(config.embeddings, { timeoutMs }));
+  // A search waits for its query's embedding only briefly, then answers from keywords.
+  const search = new SearchService(storage, queue, embedderWithin(config.llmTimeoutMs), log, {
+    queryEmbedder: embedderWithin(Math.min(config.llmTimeoutMs, QUERY_EMBEDDING_TIMEOUT_MS)),
+  });
   const folders = new FoldersService(storage, clock);
   const conversations = new ConversationsService(storage, processor, queue, clock, search, options.dailySummaryDelayMs);
   const dailySummaries = new DailySummariesService(storage, processor, clock);

@@ -19,12 +19,12 @@ export const MCP_INSTRUCTIONS =
   'for that change.';
 
 /** An MCP server acting for `principal`: only the tools its scopes allow, each scoped to its user. */
-export function createMcpServer(services: Services, principal: McpPrincipal): McpServer {
+export function createMcpServer(services: Services, principal: McpPrincipal, log?: ToolContext['log']): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION },
     { instructions: MCP_INSTRUCTIONS, capabilities: { tools: {} } },
   );
-  const ctx: ToolContext = { server, services, userId: principal.userId, scopes: new Set(principal.scopes), registered: [] };
+  const ctx: ToolContext = { server, services, userId: principal.userId, scopes: new Set(principal.scopes), registered: [], log };
   registerMemoryTools(ctx);
   registerConversationTools(ctx);
   registerActionItemTools(ctx);

@@ -184,4 +184,6 @@ export interface McpSessionsRepository {
   insert(session: McpSession): Promise<void>;
   get(id: string): Promise<McpSession | undefined>;
   delete(id: string): Promise<boolean>;
+  /** Forgets sessions begun before `before`; returns how many. */
+  deleteOlderThan(before: string): Promise<number>;
 }

@@ -135,6 +135,16 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     expect(await storage.goals.history('u-alice', 'g1', '2000-01-01T00:00:00.000Z')).toEqual([]);
   });
 
+  it('mcp sessions › owner kept; old ones cleared', async () => {
+    await storage.mcpSessions.insert({ id: 's-old', userId: 'u-alice', createdAt: '2026-01-01T00:00:00.000Z' });
+    await storage.mcpSessions.insert({ id: 's-new', userId: 'u-bob', createdAt: T0 });
+    expect(await storage.mcpSessions.get('s-new')).toEqual({ id: 's-new', userId: 'u-bob', createdAt: T0 });
+    expect(await storage.mcpSessions.deleteOlderThan('2026-01-10T00:00:00.000Z')).toBe(1);
+    expect(await storage.mcpSessions.get('s-old')).toBeUndefined();
+    expect(await storage.mcpSessions.delete('s-new')).toBe(true);
+    expect(await storage.mcpSessions.delete('s-new')).toBe(false);
+  });
+
   it('ping › answers while open', async () => {
     await expect(storage.ping()).resolves.toBeUndefined();
   });

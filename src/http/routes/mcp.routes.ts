@@ -14,6 +14,8 @@ import { exceedsDepth } from '../validation.ts';
 
 export const MCP_ENDPOINT = '/v1/mcp/sse';
 export const MCP_PROTOCOL_VERSION = '2025-03-26';
+/** A session is known for this long after its `initialize`. */
+const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
 export const DEV_KEY_ON_MCP_ROUTE =
   'Developer API keys (omi_dev_...) only authenticate the Developer API endpoints under /v1/dev/. ' +
@@ -111,7 +113,7 @@ export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { services, st
     const id = request.headers[SESSION_HEADER];
     if (typeof id !== 'string' || id === '') return undefined;
     const session = await storage.mcpSessions.get(id);
-    if (!session) throw notFound('Session not found');
+    if (!session || Date.parse(session.createdAt) < Date.now() - SESSION_TTL_MS) throw notFound('Session not found');
     if (session.userId !== principal.userId) throw new AppError('forbidden', 'Session does not belong to this user');
     return id;
   }
@@ -142,19 +144,22 @@ export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { services, st
       try {
         body = JSON.parse(text);
       } catch {
-        return sendError(reply, 400, 'Invalid JSON body');
+        return sendError(reply, 400, 'Invalid JSON body', headers);
       }
-      if (exceedsDepth(body)) return sendError(reply, 400, 'Invalid JSON body');
+      if (exceedsDepth(body)) return sendError(reply, 400, 'Invalid JSON body', headers);
 
       if (isInitialize(body)) {
         const id = randomUUID();
-        await storage.mcpSessions.insert({ id, userId: principal.userId, createdAt: toIso(new Date()) });
+        const now = new Date();
+        // Most clients never DELETE their session: old ones are cleared as new ones begin.
+        await storage.mcpSessions.deleteOlderThan(toIso(new Date(now.getTime() - SESSION_TTL_MS)));
+        await storage.mcpSessions.insert({ id, userId: principal.userId, createdAt: toIso(now) });
         headers['mcp-session-id'] = id;
       } else {
         await checkSession(request, principal);
       }
 
-      const server = createMcpServer(services, principal);
+      const server = createMcpServer(services, principal, request.log);
       reply.hijack();
       setHeaders(reply, headers);
       try {

@@ -2,6 +2,7 @@ import type { McpServer, ToolCallback } from '@modelcontextprotocol/sdk/server/m
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { Services } from '../../services.ts';
+import { AppError } from '../../lib/errors.ts';
 import { toolFailure, toolResult } from './results.ts';
 
 /** What every tool works with: the server to register on and the principal's user and scopes. */
@@ -12,6 +13,8 @@ export interface ToolContext {
   scopes: ReadonlySet<string>;
   /** Names of the tools registered so far. */
   registered: string[];
+  /** Where unexpected tool failures are reported (the client only sees "Internal error"). */
+  log?: { error(obj: object, msg: string): void } | undefined;
 }
 
 export interface ToolDefinition<Shape extends z.ZodRawShape> {
@@ -40,6 +43,7 @@ export function addTool<Shape extends z.ZodRawShape>(
     try {
       return toolResult(await run(args));
     } catch (error) {
+      if (!(error instanceof AppError)) ctx.log?.error({ err: error, tool: definition.name }, 'MCP tool failed');
       return toolFailure(error);
     }
   };

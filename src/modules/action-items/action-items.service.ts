@@ -57,7 +57,9 @@ export class ActionItemsService {
     const description = input.description.trim();
     if (description === '') throw unprocessable('description cannot be empty');
     const item = this.prepare(userId, { ...input, description });
-    await this.storage.actionItems.insert(item);
+    // Without embeddings there is nothing to enqueue with it: one insert needs no transaction.
+    if (!this.search.hybrid) await this.storage.actionItems.insert(item);
+    else await this.search.write(userId, (tx) => tx.actionItems.insert(item));
     return item;
   }
 
@@ -70,7 +72,7 @@ export class ActionItemsService {
     const descriptions = inputs.map((item) => item.description.trim());
     if (descriptions.some((d) => d === '')) throw unprocessable('All action items must have non-empty descriptions');
     const items = inputs.map((input, i) => this.prepare(userId, { ...input, description: descriptions[i]! }));
-    return this.storage.transaction(async (tx) => {
+    return this.search.write(userId, async (tx) => {
       for (const item of items) await tx.actionItems.insert(item);
       return items;
     });
@@ -78,7 +80,7 @@ export class ActionItemsService {
 
   /** As upstream: an unknown id is a 404 before the body is looked at; `due_at: null` changes nothing. */
   async update(userId: string, id: string, input: UpdateActionItemInput): Promise<ActionItem> {
-    return this.storage.transaction(async (tx) => {
+    return this.search.write(userId, async (tx) => {
       if (!(await tx.actionItems.get(userId, id))) throw notFound('Action item not found');
       const now = toIso(this.clock.now());
       const patch: ActionItemPatch = { updatedAt: now };

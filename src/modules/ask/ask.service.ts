@@ -95,7 +95,8 @@ export class AskService {
       // "What did I do yesterday?": the day's conversations are the answer's material.
       return range ? list({ limit }) : [];
     }
-    const hits = await this.search.rank(userId, 'conversation', words, range ? DATED_CANDIDATES : limit);
+    // More candidates than needed: the date and visibility filters below may drop some.
+    const hits = await this.search.rank(userId, 'conversation', words, range ? DATED_CANDIDATES : limit + 20);
     return rankedPage(hits, (ids) => list({ ids, limit: ids.length }), { offset: 0, limit });
   }
 }

@@ -55,7 +55,7 @@ export class MemoriesService {
     const memory = await this.prepare(userId, { ...input, content });
     // Without embeddings there is nothing to enqueue with it: one upsert needs no transaction.
     if (!this.search.hybrid) return this.save(this.storage, memory);
-    return this.write(userId, (tx) => this.save(tx, memory));
+    return this.search.write(userId, (tx) => this.save(tx, memory));
   }
 
   /** Validates every item and categorises them before the first write; then one transaction. */
@@ -64,7 +64,7 @@ export class MemoriesService {
     const contents = inputs.map((m) => m.content.trim());
     if (contents.some((c) => c === '')) throw unprocessable('All memories must have non-empty content');
     const prepared = await Promise.all(inputs.map((m, i) => this.prepare(userId, { ...m, content: contents[i]! })));
-    return this.write(userId, async (tx) => {
+    return this.search.write(userId, async (tx) => {
       const saved: Memory[] = [];
       for (const memory of prepared) saved.push(await this.save(tx, memory));
       return saved;
@@ -99,7 +99,7 @@ export class MemoriesService {
     if (!provided) {
       throw unprocessable('At least one field (content, visibility, tags, or category) must be provided');
     }
-    return this.write(userId, async (tx) => {
+    return this.search.write(userId, async (tx) => {
       const existing = await tx.memories.get(userId, id);
       if (!existing) throw notFound('Memory not found');
       if (patch.category !== undefined) patch.scoring = scoringFor(existing.manuallyAdded, patch.category, existing.createdAt);
@@ -113,26 +113,18 @@ export class MemoriesService {
 
   /** The memories most relevant to `query`, best first, with a relevance score in [0, 1]. */
   async searchRelevant(userId: string, query: string, limit: number): Promise<ScoredMemory[]> {
-    const hits = await this.search.rank(userId, 'memory', query, limit);
+    // A few more than asked: a hit the list would not show (rejected in review) is skipped.
+    const hits = await this.search.rank(userId, 'memory', query, limit + 20);
     if (hits.length === 0) return [];
     const byId = new Map(
       (await this.storage.memories.list(userId, { ids: hits.map((h) => h.id), limit: hits.length, offset: 0 })).map((m) => [m.id, m]),
     );
-    return hits.flatMap((hit) => {
-      const memory = byId.get(hit.id);
-      return memory ? [{ memory, score: hit.score }] : [];
-    });
-  }
-
-  /** One transaction that also asks for the user's memories to be (re-)embedded. */
-  private async write<T>(userId: string, work: (tx: Repositories) => Promise<T>): Promise<T> {
-    const result = await this.storage.transaction(async (tx) => {
-      const value = await work(tx);
-      await this.search.changed(tx, userId);
-      return value;
-    });
-    this.search.committed();
-    return result;
+    return hits
+      .flatMap((hit) => {
+        const memory = byId.get(hit.id);
+        return memory ? [{ memory, score: hit.score }] : [];
+      })
+      .slice(0, limit);
   }
 
   private async prepare(userId: string, input: CreateMemoryInput & { content: string }): Promise<Memory> {

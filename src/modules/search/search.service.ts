@@ -19,6 +19,8 @@ const EMBED_BATCH = 64;
 /** Characters of a document sent to the embeddings endpoint. */
 const MAX_EMBED_CHARS = 8_000;
 const QUERY_CACHE_SIZE = 256;
+/** How long a search waits for its query's embedding before answering from keywords alone. */
+export const QUERY_EMBEDDING_TIMEOUT_MS = 3_000;
 /** In-process copies of users' vectors (100,000 memories at 768 dimensions take 300 MB). */
 const VECTOR_CACHE_BYTES = 512 * 1024 * 1024;
 
@@ -28,11 +30,13 @@ const digest = (text: string) => createHash('sha256').update(text).digest('base6
 /**
  * Finding a user's memories, conversations and action items by the words a person would use.
  * Keyword matches come from the database's full-text index, which triggers keep in step with
- * every write. With an embeddings endpoint configured, memories and conversations are also
+ * every write. With an embeddings endpoint configured, memories, conversations and action items are also
  * embedded by background jobs, and the two rankings are fused (reciprocal-rank fusion).
  */
 export class SearchService {
   private readonly queryVectors = new Map<string, Float32Array>();
+  /** Embeds search queries: the same model, with a shorter timeout than background jobs. */
+  private readonly queryEmbedder: Embedder | undefined;
   private readonly vectorCache = new VectorCache(VECTOR_CACHE_BYTES);
 
   constructor(
@@ -40,7 +44,11 @@ export class SearchService {
     private readonly queue: JobQueue,
     private readonly embedder: Embedder | undefined,
     private readonly log: JobLogger,
-  ) {}
+    options: { queryEmbedder?: Embedder | undefined } = {},
+  ) {
+    this.queryEmbedder = options.queryEmbedder ?? embedder;
+  }
+
 
   /** Whether vector search is configured. */
   get hybrid(): boolean {
@@ -73,6 +81,20 @@ export class SearchService {
   async changed(tx: Repositories, userId: string): Promise<void> {
     if (!this.embedder) return;
     await this.queue.enqueue(tx, { userId, kind: EMBED_JOB, payload: {}, dedupeKey: `${EMBED_JOB}:${userId}` });
+  }
+
+  /**
+   * Runs `work` in one transaction that also asks for the user's documents to be (re-)embedded,
+   * and wakes the job runner once it has committed.
+   */
+  async write<T>(userId: string, work: (tx: Repositories) => Promise<T>): Promise<T> {
+    const result = await this.storage.transaction(async (tx) => {
+      const value = await work(tx);
+      await this.changed(tx, userId);
+      return value;
+    });
+    this.committed();
+    return result;
   }
 
   /** Wakes this process's job runner after a commit that called `changed`. */
@@ -151,7 +173,7 @@ export class SearchService {
     const cached = this.queryVectors.get(text);
     if (cached) return cached;
     try {
-      const [vector] = await this.embedder!.embed([text]);
+      const [vector] = await this.queryEmbedder!.embed([text]);
       if (this.queryVectors.size >= QUERY_CACHE_SIZE) this.queryVectors.delete(this.queryVectors.keys().next().value!);
       this.queryVectors.set(text, vector!);
       return vector;

@@ -22,10 +22,14 @@ const DOCUMENTS: Record<SearchKind, (r: string) => string> = {
 
 const KINDS = Object.keys(SEARCHABLE) as SearchKind[];
 
+/** Latin letters with accents, and what they fold to, where unaccent is not available. */
+const FOLD_FROM = 'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳ';
+const FOLD_TO = 'AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZzsOoUuAaIiOoUuUuUuUuUuAaAaGgKkOoOojGgNnAaAaAaEeEeIiIiOoOoRrRrUuUuSsTtHhAaEeOoOoOoOoYy';
+
 /**
  * `search_fold(text)`: accents folded ("café" → "cafe") with the unaccent extension where it can be
- * had (installed already, or available and creatable here), else the text as it is. Documents and
- * queries go through the same function, so they always agree.
+ * had (installed already, or available and creatable here), else by `translate()` over the Latin
+ * letters that carry accents. Documents and queries go through the same function, so they agree.
  */
 const FOLD_FUNCTION = `do $fold$
 declare
@@ -42,7 +46,9 @@ begin
     end;
   end if;
   if ext_schema is null then
-    create function search_fold(t text) returns text language sql stable as 'select t';
+    -- Without unaccent: the Latin letters that decompose into a letter and accents.
+    create function search_fold(t text) returns text language sql stable
+      as $f$ select translate(t, '${FOLD_FROM}', '${FOLD_TO}') $f$;
   else
     execute format('create function search_fold(t text) returns text language sql stable as %L',
       format('select %I.unaccent(%L::regdictionary, t)', ext_schema, ext_schema || '.unaccent'));

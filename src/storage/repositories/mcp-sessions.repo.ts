@@ -14,6 +14,10 @@ export function mcpSessionsRepository(db: Kysely<Database>): McpSessionsReposito
       const row = await db.selectFrom('mcp_sessions').selectAll().where('id', '=', id).executeTakeFirst();
       return row && { id: row.id, userId: row.user_id, createdAt: row.created_at };
     },
+    async deleteOlderThan(before) {
+      const result = await db.deleteFrom('mcp_sessions').where('created_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async delete(id) {
       const result = await db.deleteFrom('mcp_sessions').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;

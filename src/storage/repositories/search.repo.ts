@@ -3,7 +3,11 @@ import type { Hit, KeywordQuery, PendingDocument, SearchKind, StoredVector } fro
 import type { Database, StoredVectorValue } from '../schema.ts';
 import type { SearchRepository } from '../storage.ts';
 
-/** What each searchable table is to the keyword index, whichever database holds it. */
+/**
+ * What each searchable table is to the keyword index, whichever database holds it. Migration 0003
+ * builds its triggers from this (and from each adapter's keyword-index.ts): a change here changes
+ * what new databases get, so it needs a new migration that recreates the triggers and rebuilds.
+ */
 export interface SearchableTable {
   table: string;
   /** Columns whose change re-indexes the row. */
@@ -93,7 +97,7 @@ export interface KeywordIndex {
 
 /** Embeddings are kept for memories (content), conversations (title and overview) and action items (description). */
 const EMBEDDED = {
-  memory: { table: 'memories', text: sql<string>`src.content`, eligible: sql`1 = 1` },
+  memory: { table: 'memories', text: sql<string>`src.content`, eligible: sql.raw(SEARCHABLE.memory.visible) },
   conversation: {
     table: 'conversations',
     text: sql<string>`src.title || '. ' || src.overview`,
@@ -178,6 +182,11 @@ export function searchRepository(db: Kysely<Database>, keywordIndex: KeywordInde
     },
 
     async saveVector(userId, doc, model, vector) {
+      // Only for the row as it was embedded: one deleted or edited meanwhile stays pending instead
+      // of getting a vector that no longer fits it (or fits nothing).
+      const { rows } = await sql`select 1 as one from ${sql.table(EMBEDDED[doc.kind].table)}
+        where user_id = ${userId} and id = ${doc.id} and updated_at = ${doc.version}`.execute(db);
+      if (rows.length === 0) return;
       const row = {
         user_id: userId,
         kind: doc.kind,
