@@ -82,6 +82,8 @@ export interface MemoriesRepository {
 
 export interface ActionItemsRepository {
   insert(item: ActionItem): Promise<void>;
+  /** An item of the user's with exactly this description, due date and state, if there is one. */
+  findIdentical(userId: string, item: Pick<ActionItem, 'description' | 'dueAt' | 'completed'>): Promise<ActionItem | undefined>;
   /** Open items created at or after `since`, newest first (what extraction deduplicates against). */
   listOpenSince(userId: string, since: string): Promise<ActionItem[]>;
   list(userId: string, query: ActionItemListQuery): Promise<ActionItem[]>;

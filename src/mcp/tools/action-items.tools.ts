@@ -102,13 +102,8 @@ export function registerActionItemTools(ctx: ToolContext): void {
         due = parseDateTime(args.due_at) ?? null;
         if (due === null) throw invalidArguments('due_at is not a valid datetime');
       }
-      if (description !== '') {
-        const candidates = await services.actionItems.list(userId, { q: description, limit: 50 });
-        const same = candidates.find((i) => i.description === description && i.dueAt === due && i.completed === completed);
-        if (same) return { action_item: presentActionItem(same), created: false };
-      }
-      const item = await services.actionItems.create(userId, { description, due_at: due, completed });
-      return { action_item: presentActionItem(item), created: true };
+      const { item, created } = await services.actionItems.createOnce(userId, { description, due_at: due, completed });
+      return { action_item: presentActionItem(item), created };
     },
   );
 

@@ -63,6 +63,22 @@ export class ActionItemsService {
     return item;
   }
 
+  /**
+   * Creates the item unless the user already has an identical one (same description, due date and
+   * state), which is returned instead: a retried call never adds a second copy.
+   */
+  async createOnce(userId: string, input: CreateActionItemInput): Promise<{ item: ActionItem; created: boolean }> {
+    const description = input.description.trim();
+    if (description === '') throw unprocessable('description cannot be empty');
+    const item = this.prepare(userId, { ...input, description });
+    return this.search.write(userId, async (tx) => {
+      const same = await tx.actionItems.findIdentical(userId, item);
+      if (same) return { item: same, created: false };
+      await tx.actionItems.insert(item);
+      return { item, created: true };
+    });
+  }
+
   /** Validates every item before the first write; then all are written in one transaction. */
   async createBatch(userId: string, inputs: CreateActionItemInput[]): Promise<ActionItem[]> {
     if (inputs.length === 0) return [];

@@ -43,6 +43,18 @@ export function actionItemsRepository(db: Kysely<Database>): ActionItemsReposito
         })
         .execute();
     },
+    async findIdentical(userId, item) {
+      const row = await db
+        .selectFrom('action_items')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('description', '=', item.description)
+        .where('completed', '=', toFlag(item.completed))
+        .where('due_at', item.dueAt === null ? 'is' : '=', item.dueAt)
+        .orderBy('created_at', 'asc')
+        .executeTakeFirst();
+      return row && toActionItem(row);
+    },
     async listOpenSince(userId, since) {
       const rows = await db
         .selectFrom('action_items')
