@@ -65,6 +65,7 @@ export class AskService {
     const found = await this.retrieve(userId, question, timeZone, now, limit);
     if (found.length === 0) return { answer: NO_MATCH_ANSWER, sources: [] };
 
+    const userName = (await this.storage.users.findById(userId))?.name ?? null;
     const sources: AnswerSource[] = [];
     for (const summary of found) {
       const conversation = await this.storage.conversations.get(userId, summary.id, { withTranscript: true });
@@ -74,7 +75,7 @@ export class AskService {
         title: conversation.title,
         overview: conversation.overview,
         startedAt: conversation.startedAt ?? conversation.createdAt,
-        text: (await this.conversations.processingInput(conversation)).text,
+        text: (await this.conversations.processingInput(conversation, userName)).text,
       });
     }
     if (sources.length === 0) return { answer: NO_MATCH_ANSWER, sources: [] };

@@ -179,9 +179,9 @@ export class ConversationsService {
   }
 
   /** What the processor sees: the text, or the segments as `Name: text` lines. */
-  async processingInput(conversation: Conversation): Promise<ProcessingInput> {
-    const user = await this.storage.users.findById(conversation.userId);
-    const userName = user?.name ?? null;
+  async processingInput(conversation: Conversation, knownUserName?: string | null): Promise<ProcessingInput> {
+    // Callers preparing several conversations of one user look the name up once and pass it.
+    const userName = knownUserName !== undefined ? knownUserName : ((await this.storage.users.findById(conversation.userId))?.name ?? null);
     const segments =
       conversation.segments.length > 0
         ? conversation.segments.map((s) => ({
