@@ -15,8 +15,10 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-const isVanishedSchema = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
+/** PostgreSQL's "schema does not exist" and "relation does not exist". */
+const VANISHED = new Set(['3F000', '42P01']);
+const isVanishedCatalogEntry = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && VANISHED.has(String((error as { code?: unknown }).code));
 
 /**
  * Brings the schema up to date with the adapter's own migrations and returns the names of those
@@ -28,9 +30,10 @@ export async function migrateToLatest(
   options: { migrationTableSchema?: string } = {},
 ): Promise<string[]> {
   let { error, results } = await new Migrator({ db, provider: migrations, ...options }).migrateToLatest();
-  // Kysely reads the catalog of every schema before migrating; a schema dropped by someone else
-  // at that moment (PostgreSQL 3F000) fails the read, not our migration. Read again.
-  for (let retry = 0; retry < 3 && isVanishedSchema(error) && !results?.length; retry++) {
+  // Kysely reads the catalog of every schema before migrating; a schema or table dropped by
+  // someone else at that moment fails that bookkeeping read, not our migration: before any
+  // migration has run (no results), read again.
+  for (let retry = 0; retry < 3 && isVanishedCatalogEntry(error) && !results?.length; retry++) {
     ({ error, results } = await new Migrator({ db, provider: migrations, ...options }).migrateToLatest());
   }
   if (error) {
