@@ -26,6 +26,7 @@ describe('parseKeywordQuery', () => {
   it('keeps stop words when there is nothing else', () => {
     expect(parseKeywordQuery('the who').terms).toEqual(['the', 'who']);
     expect(parseKeywordQuery('?!').terms).toEqual([]);
+    expect(parseKeywordQuery('\u1ffd').terms).toEqual([]);
     expect(hasContentWords('what did I do yesterday')).toBe(true);
     expect(hasContentWords('what did I do')).toBe(false);
   });
@@ -35,7 +36,7 @@ describe('parseKeywordQuery', () => {
       fc.property(fc.string({ maxLength: 200 }), (text) => {
         const { terms } = parseKeywordQuery(text);
         expect(terms.length).toBeLessThanOrEqual(24);
-        for (const term of terms) expect(term).toMatch(/^[\p{L}\p{N}\p{M}]+$/u);
+        for (const term of terms) expect(term).toMatch(/^[\p{L}\p{N}\p{M}]*[\p{L}\p{N}][\p{L}\p{N}\p{M}]*$/u);
       }),
     );
   });

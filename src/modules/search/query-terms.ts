@@ -28,7 +28,9 @@ export function words(text: string): string[] {
       .normalize('NFKD')
       .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
       .normalize('NFC')
-      .match(/[\p{L}\p{N}\p{M}]+/gu) ?? []
+      .match(/[\p{L}\p{N}\p{M}]+/gu)
+      // A mark with no letter to carry it ("´" alone) is no word; neither database can search it.
+      ?.filter((w) => /[\p{L}\p{N}]/u.test(w)) ?? []
   );
 }
 
