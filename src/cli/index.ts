@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, type HelpContext } from 'commander';
+// Inlined by the production build (scripts/build.mjs), so dist/cli.js needs no package.json beside it.
+import pkg from '../../package.json' with { type: 'json' };
 import { isEntryPoint } from '../lib/entry-point.ts';
 import { AppError } from '../lib/errors.ts';
 import { CliContext, type CliIo } from './context.ts';
@@ -28,15 +29,10 @@ class OmiCommand extends Command {
   }
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 function buildProgram(ctx: CliContext): Command {
   const program = new OmiCommand('omi-dev-api')
     .description('Self-hosted Omi Developer API: server, migrations, accounts and developer keys')
-    .version(version())
+    .version(pkg.version)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void ctx.io.stdout.write(text),

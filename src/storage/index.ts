@@ -1,5 +1,4 @@
 import type { OpenDatabase } from './kysely-storage.ts';
-import { createPostgresStorage, openPostgresDatabase } from './postgres/database.ts';
 import { createSqliteStorage, openSqliteDatabase } from './sqlite/database.ts';
 import type { Storage } from './storage.ts';
 
@@ -13,6 +12,8 @@ export interface StorageOptions {
 /** Opens the database named by OMI_DATABASE_URL and brings its schema up to date. */
 export async function openStorage(databaseUrl: string, options: StorageOptions = {}): Promise<Storage> {
   if (databaseUrl.startsWith('sqlite:')) return createSqliteStorage(databaseUrl);
+  // Loaded only when asked for: the embedded default starts without the PostgreSQL driver.
+  const { createPostgresStorage } = await import('./postgres/database.ts');
   return createPostgresStorage(databaseUrl, options);
 }
 
@@ -22,5 +23,6 @@ export async function openStorage(databaseUrl: string, options: StorageOptions =
  */
 export async function openDatabase(databaseUrl: string, options: StorageOptions = {}): Promise<OpenDatabase> {
   if (databaseUrl.startsWith('sqlite:')) return openSqliteDatabase(databaseUrl);
+  const { openPostgresDatabase } = await import('./postgres/database.ts');
   return openPostgresDatabase(databaseUrl, options);
 }

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultReply, FAKE_MEMORIES, startFakeLlm } from '../helpers/fake-llm.ts';
+import { startServerProcess, type RunningServer } from '../helpers/server-process.ts';
 
 /**
  * The server as a real process (what `npm start` runs), on a SQLite file: an acknowledged write
@@ -14,40 +14,22 @@ const dir = mkdtempSync(join(tmpdir(), 'omi-process-'));
 const database = join(dir, 'omi.db');
 const children = new Set<ChildProcess>();
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      OMI_DATABASE_URL: `sqlite:${database}`,
-      OMI_ADMIN_EMAIL: 'owner@example.com',
-      OMI_ADMIN_PASSWORD: 'owner-password',
-      OMI_LOG_LEVEL: 'info',
-      ...env,
+function start(env: Record<string, string> = {}): Promise<RunningServer> {
+  return startServerProcess(
+    ['--import', 'tsx', 'src/main.ts'],
+    {
+      env: {
+        ...process.env,
+        PORT: '0',
+        OMI_DATABASE_URL: `sqlite:${database}`,
+        OMI_ADMIN_EMAIL: 'owner@example.com',
+        OMI_ADMIN_PASSWORD: 'owner-password',
+        OMI_LOG_LEVEL: 'info',
+        ...env,
+      },
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; address?: string };
-        if (entry.msg === 'omi-dev-api listening' && entry.address) resolve({ child, url: entry.address, exited });
-      } catch {
-        // not a log line
-      }
-    });
-  });
+    children,
+  );
 }
 
 async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {

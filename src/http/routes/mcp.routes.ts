@@ -4,8 +4,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { toIso } from '../../lib/time.ts';
-import { handleMcpPost, isInitialize } from '../../mcp/http-transport.ts';
-import { createMcpServer } from '../../mcp/server.ts';
 import { DEV_KEY_PREFIX } from '../../modules/api-keys/api-keys.service.ts';
 import { MCP_INVALID_KEY } from '../../modules/mcp-keys/mcp-keys.service.ts';
 import type { McpPrincipal } from '../../modules/mcp-keys/mcp-keys.types.ts';
@@ -65,6 +63,17 @@ const AUTH_NOTE =
  * this server has no OAuth (keys only), so it names no metadata a client would fail to find.
  */
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="omi-mcp"' };
+
+/**
+ * The MCP SDK (and the zod schemas of the tools) is loaded on the first MCP request rather than at
+ * start: most servers answer far more Developer API calls than MCP ones, and a cold start should
+ * not pay for it.
+ */
+let mcpRuntime: Promise<typeof import('../../mcp/http-transport.ts') & typeof import('../../mcp/server.ts')> | undefined;
+const loadMcpRuntime = () =>
+  (mcpRuntime ??= Promise.all([import('../../mcp/http-transport.ts'), import('../../mcp/server.ts')]).then(
+    ([transport, server]) => ({ ...transport, ...server }),
+  ));
 
 const unauthorizedMcp = (detail: string) => new AppError('unauthorized', detail, CHALLENGE);
 
@@ -148,6 +157,7 @@ export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { services, st
       }
       if (exceedsDepth(body)) return sendError(reply, 400, 'Invalid JSON body', headers);
 
+      const { createMcpServer, handleMcpPost, isInitialize } = await loadMcpRuntime();
       if (isInitialize(body)) {
         const id = randomUUID();
         const now = new Date();
