@@ -18,8 +18,9 @@ import type { Database, StoredVectorValue } from './schema.ts';
  * database holds its own way (a float32 BLOB, a `real[]`): it is decoded from the source's form
  * and encoded in the target's.
  *
- * Not copied: the keyword index (the target's triggers index every row as it is inserted) and
- * the migration bookkeeping (each side is migrated by its own adapter before the copy).
+ * Not copied: the keyword index and the memory-list counters (the target's triggers index and
+ * count every row as it is inserted) and the migration bookkeeping (each side is migrated by its
+ * own adapter before the copy).
  */
 
 type Column<T extends keyof Database> = keyof Database[T] & string;
@@ -36,10 +37,17 @@ interface TableSpec<T extends keyof Database> {
 }
 
 /**
- * Every table, in copy order: parents before children, as the foreign keys require. The type
- * requires an entry for every table of the schema, so a new table cannot be forgotten here.
+ * Tables the target's own triggers fill as the copied rows arrive: not copied, not compared (the
+ * counts they hold depend on how the rows were written, not on what the rows are).
  */
-const TABLES: { [T in keyof Database]: TableSpec<T> } = {
+type DerivedTable = 'memory_list_generations';
+
+/**
+ * Every table, in copy order: parents before children, as the foreign keys require. The type
+ * requires an entry for every table of the schema but the derived ones, so a new table cannot be
+ * forgotten here.
+ */
+const TABLES: { [T in Exclude<keyof Database, DerivedTable>]: TableSpec<T> } = {
   users: { primaryKey: ['id'], numeric: [] },
   sessions: { primaryKey: ['id'], numeric: [] },
   api_keys: { primaryKey: ['id'], numeric: [] },
@@ -65,7 +73,7 @@ export interface CopiedTable {
 }
 
 /** The tables `migrateData` copies, in order. */
-export const COPIED_TABLES: readonly CopiedTable[] = (Object.keys(TABLES) as (keyof Database)[]).map((name) => ({
+export const COPIED_TABLES: readonly CopiedTable[] = (Object.keys(TABLES) as (keyof typeof TABLES)[]).map((name) => ({
   name,
   ...TABLES[name],
 }));

@@ -19,6 +19,7 @@ export interface Database {
   jobs: JobsTable;
   search_vectors: SearchVectorsTable;
   search_vector_generations: SearchVectorGenerationsTable;
+  memory_list_generations: MemoryListGenerationsTable;
   mcp_sessions: McpSessionsTable;
 }
 
@@ -228,6 +229,16 @@ export type StoredVectorValue = Uint8Array | number[];
 
 /** A counter per user, bumped in the same transaction as any change to the user's vectors. */
 export interface SearchVectorGenerationsTable {
+  user_id: string;
+  generation: number;
+}
+
+/**
+ * A counter per user, bumped by triggers on `memories` whenever the user's memories list can
+ * change (a row in or out, or a change to its place in the order); no row means 0. Derived data:
+ * `migrate-data` does not copy it, the target's triggers count as rows arrive.
+ */
+export interface MemoryListGenerationsTable {
   user_id: string;
   generation: number;
 }

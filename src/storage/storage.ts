@@ -73,8 +73,6 @@ export interface MemoriesRepository {
   /** Inserts, or for an existing id (same content) refreshes the record; returns what is stored. */
   upsert(memory: Memory): Promise<Memory>;
   list(userId: string, query: MemoryListQuery): Promise<Memory[]>;
-  /** Every memory a list would show, for in-process ranking. */
-  listAllVisible(userId: string): Promise<Memory[]>;
   get(userId: string, id: string): Promise<Memory | undefined>;
   update(userId: string, id: string, patch: MemoryPatch): Promise<Memory | undefined>;
   delete(userId: string, id: string): Promise<boolean>;

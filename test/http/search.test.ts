@@ -682,7 +682,7 @@ describe('search (keyword index)', () => {
 
       const raw = new SQLite(file);
       try {
-        raw.exec(`insert into search_fts(search_fts) values('delete-all')`);
+        for (const kind of ['memory', 'conversation', 'action_item']) raw.exec(`insert into search_fts_${kind}(search_fts_${kind}) values('delete-all')`);
         raw.exec('delete from search_documents');
       } finally {
         raw.close();

@@ -70,6 +70,17 @@ describe.each(DATABASE_KINDS)('search storage contract (%s)', (kind) => {
     expect(await find('u-bob', 'memory', 'meetings')).toEqual(['m1']);
   });
 
+  it('memories › with `every`, only documents holding every word match', async () => {
+    await storage.memories.upsert(memory('u-alice', 'm1', 'Allergic to peanuts'));
+    await storage.memories.upsert(memory('u-alice', 'm2', 'Loves peanuts'));
+    await storage.memories.upsert(memory('u-alice', 'm3', 'Is allergic to cats'));
+    const every = async (text: string) =>
+      (await storage.search.keyword('u-alice', 'memory', { ...parseKeywordQuery(text), prefix: false, every: true }, 10)).map((h) => h.id);
+    expect(await every('allergic to PEANUTS!')).toEqual(['m1']);
+    expect((await find('u-alice', 'memory', 'allergic to peanuts')).sort()).toEqual(['m1', 'm2', 'm3']);
+    expect(await every('allergic peanuts cats')).toEqual([]);
+  });
+
   it('memories › a memory the user rejected is not returned', async () => {
     await storage.memories.upsert(memory('u-alice', 'm1', 'Likes jazz', { userReview: false }));
     await storage.memories.upsert(memory('u-alice', 'm2', 'Likes jazz piano'));
@@ -181,7 +192,8 @@ describe.each(DATABASE_KINDS)('search storage contract (%s)', (kind) => {
 async function wipe(database: TestDatabase): Promise<void> {
   if (database.url.startsWith('sqlite:')) {
     const connection = new SQLite(database.url.slice('sqlite:'.length));
-    connection.exec(`insert into search_fts (search_fts) values ('delete-all'); delete from search_documents;`);
+    for (const kind of ['memory', 'conversation', 'action_item']) connection.exec(`insert into search_fts_${kind} (search_fts_${kind}) values ('delete-all')`);
+    connection.exec('delete from search_documents');
     connection.close();
     return;
   }

@@ -10,6 +10,8 @@ export type SearchKind = (typeof SEARCH_KINDS)[number];
 export interface KeywordQuery {
   terms: string[];
   prefix: boolean;
+  /** Every word must match (for finding near-copies of a text), not any of them (ranked search). */
+  every?: boolean;
 }
 
 /** One hit of one retriever: a document id and that retriever's score (higher is better). */

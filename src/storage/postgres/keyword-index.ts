@@ -93,9 +93,9 @@ export function keywordIndexDdl(): string[] {
   return statements;
 }
 
-/** A tsquery: each word quoted (never syntax), any of them matching. */
+/** A tsquery: each word quoted (never syntax), any (or every) of them matching. */
 function tsquery(query: KeywordQuery): string {
-  return query.terms.map((t, i) => `'${t}'${query.prefix && i === query.terms.length - 1 ? ':*' : ''}`).join(' | ');
+  return query.terms.map((t, i) => `'${t}'${query.prefix && i === query.terms.length - 1 ? ':*' : ''}`).join(query.every ? ' & ' : ' | ');
 }
 
 export const postgresKeywordIndex: KeywordIndex = {

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ApiKey, KeyFamily } from '../../modules/api-keys/api-keys.types.ts';
 import type { ApiKeysTable, Database } from '../schema.ts';
 import type { ApiKeysRepository } from '../storage.ts';
+import { fixedQuery } from './fixed-query.ts';
 import { fromJsonList } from './rows.ts';
 
 const toApiKey = (row: Selectable<ApiKeysTable>): ApiKey => ({
@@ -18,6 +19,8 @@ const toApiKey = (row: Selectable<ApiKeysTable>): ApiKey => ({
 });
 
 export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
+  // Every developer-key request starts here.
+  const byHash = fixedQuery(db, (hashedKey: string) => db.selectFrom('api_keys').selectAll().where('hashed_key', '=', hashedKey));
   const findById = async (userId: string, id: string, family: KeyFamily) => {
     const row = await db
       .selectFrom('api_keys')
@@ -58,7 +61,7 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
       return rows.map(toApiKey);
     },
     async findByHash(hashedKey) {
-      const row = await db.selectFrom('api_keys').selectAll().where('hashed_key', '=', hashedKey).executeTakeFirst();
+      const [row] = await byHash(hashedKey);
       return row && toApiKey(row);
     },
     findById,

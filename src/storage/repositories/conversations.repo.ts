@@ -3,6 +3,7 @@ import type { ConversationCategory, ConversationStatus, TextSource } from '../..
 import type { Conversation } from '../../modules/conversations/conversations.types.ts';
 import type { ConversationsTable, Database } from '../schema.ts';
 import type { ConversationsRepository } from '../storage.ts';
+import { fixedQuery } from './fixed-query.ts';
 import { deleteOwned, fromFlag, fromJson, toFlag } from './rows.ts';
 
 /** Every column but the transcript: what lists read. */
@@ -100,6 +101,19 @@ const toRow = (c: Conversation): Insertable<ConversationsTable> => ({
 export function conversationsRepository(db: Kysely<Database>): ConversationsRepository {
   const owned = (userId: string, id: string) =>
     db.selectFrom('conversations').where('user_id', '=', userId).where('id', '=', id);
+  // The plain list (no filter, no transcripts): what most clients page through.
+  const page = fixedQuery(db, (userId: string, discarded: 0, status: 'completed', limit: number, offset: number) =>
+    db
+      .selectFrom('conversations')
+      .select(SUMMARY_COLUMNS)
+      .where('user_id', '=', userId)
+      .where('discarded', '=', discarded)
+      .where('status', '=', status)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .offset(offset),
+  );
   return {
     async insert(conversation) {
       await db.insertInto('conversations').values(toRow(conversation)).execute();
@@ -173,6 +187,8 @@ export function conversationsRepository(db: Kysely<Database>): ConversationsRepo
     },
     async list(userId, q) {
       if (q.ids?.length === 0) return [];
+      const unfiltered = [q.ids, q.categories, q.folderId, q.starred, q.startDate, q.endDate, q.startedWithin].every((f) => f === undefined);
+      if (unfiltered && !q.withTranscript) return (await page(userId, 0, 'completed', q.limit, q.offset)).map(toConversation);
       let query = db
         .selectFrom('conversations')
         .where('user_id', '=', userId)

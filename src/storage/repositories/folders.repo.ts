@@ -3,6 +3,7 @@ import type { SystemFolderKind } from '../../modules/conversations/categories.ts
 import type { Folder } from '../../modules/folders/folders.types.ts';
 import type { Database, FoldersTable } from '../schema.ts';
 import type { FoldersRepository } from '../storage.ts';
+import { fixedQuery } from './fixed-query.ts';
 import { fromFlag, toFlag } from './rows.ts';
 
 const toFolder = (row: Selectable<FoldersTable>): Folder => ({
@@ -21,17 +22,13 @@ const toFolder = (row: Selectable<FoldersTable>): Folder => ({
 });
 
 export function foldersRepository(db: Kysely<Database>): FoldersRepository {
+  // Read by every conversation list (folder names).
+  const ofUser = fixedQuery(db, (userId: string) =>
+    db.selectFrom('folders').selectAll().where('user_id', '=', userId).orderBy('position', 'asc').orderBy('created_at', 'asc').orderBy('id', 'asc'),
+  );
   return {
     async list(userId) {
-      const rows = await db
-        .selectFrom('folders')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('position', 'asc')
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
-      return rows.map(toFolder);
+      return (await ofUser(userId)).map(toFolder);
     },
     async insertIfAbsent(folder) {
       await db

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../schema.ts';
-import { keywordIndexDdl, sqliteKeywordIndex } from '../keyword-index.ts';
+import { DOCUMENTS_DDL, keywordIndexDdl, sqliteKeywordIndex } from '../keyword-index.ts';
 
 /**
  * Search: the FTS5 keyword index with the triggers that keep it in step, filled from the rows
@@ -25,6 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
     .addColumn('generation', 'integer', (c) => c.notNull())
     .execute();
+  await sql.raw(DOCUMENTS_DDL).execute(db);
   for (const statement of keywordIndexDdl()) await sql.raw(statement).execute(db);
   await sqliteKeywordIndex.rebuild(db as Kysely<Database>);
 }
