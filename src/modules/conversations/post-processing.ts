@@ -7,6 +7,7 @@ import type { Repositories, Storage } from '../../storage/storage.ts';
 import type { ActionItem } from '../action-items/action-items.types.ts';
 import { scoringFor } from '../memories/categories.ts';
 import type { FoldersService } from '../folders/folders.service.ts';
+import { parseKeywordQuery } from '../search/query-terms.ts';
 import type { SearchService } from '../search/search.service.ts';
 import { isDuplicateTask, normalizeFact } from './dedupe.ts';
 import type { Conversation } from './conversations.types.ts';
@@ -72,11 +73,49 @@ export interface PostProcessingDeps {
   folders: FoldersService;
   clock: Clock;
   /** Extracted memories are embedded for search, like typed ones. */
-  search: Pick<SearchService, 'changed'>;
+  search: Pick<SearchService, 'changed' | 'rank'>;
   processingInput(conversation: Conversation): Promise<ProcessingInput>;
 }
 
 const noop = async () => {};
+
+/**
+ * How much of the user's memory an extraction looks at: the top of their list (most important,
+ * then newest) and the memories whose words match this conversation. Reading all of them made
+ * one extraction cost ~1 s for a user with 100,000 memories, blocking the server meanwhile; this
+ * costs the same at any size, and a user with fewer than EXISTING_TOP memories sees them all.
+ */
+const EXISTING_TOP = 500;
+const EXISTING_RELATED = 100;
+/** Each extracted fact is checked against the stored memories holding all its words, so an equal fact anywhere in the history is found. */
+const DUPLICATE_CANDIDATES = 20;
+
+async function memoriesById(storage: Storage, userId: string, ids: string[]) {
+  return ids.length === 0 ? [] : storage.memories.list(userId, { ids, limit: ids.length, offset: 0 });
+}
+
+async function existingMemories(deps: PostProcessingDeps, conversation: Conversation): Promise<string[]> {
+  const { userId } = conversation;
+  const top = await deps.storage.memories.list(userId, { limit: EXISTING_TOP, offset: 0 });
+  if (top.length < EXISTING_TOP) return top.map((m) => m.content);
+  const shown = new Set(top.map((m) => m.id));
+  // By title: an overview's twenty words match much of a large history, and ranking all of it costs ~20 ms.
+  const hits = await deps.search.rank(userId, 'memory', conversation.title, EXISTING_RELATED);
+  const related = await memoriesById(deps.storage, userId, hits.map((h) => h.id).filter((id) => !shown.has(id)));
+  return [...top, ...related].map((m) => m.content);
+}
+
+/** The normalised forms of stored memories that contain every word of one of `facts` (by the keyword index). */
+async function storedNear(deps: PostProcessingDeps, userId: string, facts: string[]): Promise<Set<string>> {
+  const near = new Set<string>();
+  for (const fact of facts) {
+    const query = { ...parseKeywordQuery(fact), prefix: false, every: true };
+    if (query.terms.length === 0) continue;
+    const hits = await deps.storage.search.keyword(userId, 'memory', query, DUPLICATE_CANDIDATES);
+    for (const memory of await memoriesById(deps.storage, userId, hits.map((h) => h.id))) near.add(normalizeFact(memory.content));
+  }
+  return near;
+}
 
 /** The handlers for the three per-conversation jobs. */
 export function postProcessingHandlers(deps: PostProcessingDeps): Record<string, JobHandler> {
@@ -121,12 +160,16 @@ export function postProcessingHandlers(deps: PostProcessingDeps): Record<string,
       async run(job) {
         const conversation = await load(job.userId, job.payload, true);
         if (!conversation) return noop;
-        const existing = (await deps.storage.memories.listAllVisible(conversation.userId)).map((m) => m.content);
-        const extracted = await deps.processor.extractMemories(await deps.processingInput(conversation), { existing });
+        const existing = await existingMemories(deps, conversation);
+        const extracted = (await deps.processor.extractMemories(await deps.processingInput(conversation), { existing })).slice(
+          0,
+          MAX_MEMORIES_PER_CONVERSATION,
+        );
+        const near = await storedNear(deps, conversation.userId, extracted.map((m) => m.content.trim()));
         return async (tx) => {
-          const known = new Set(existing.map(normalizeFact));
+          const known = new Set([...existing.map(normalizeFact), ...near]);
           const now = toIso(deps.clock.now());
-          for (const memory of extracted.slice(0, MAX_MEMORIES_PER_CONVERSATION)) {
+          for (const memory of extracted) {
             const content = memory.content.trim();
             if (content === '' || known.has(normalizeFact(content))) continue;
             const id = memoryIdFor(content);
