@@ -23,18 +23,10 @@ import { openStorage } from '../src/storage/index.ts';
 import { freshPostgres } from '../test/helpers/databases.ts';
 import { FAKE_EMBEDDING_MODEL, fakeEmbedding, startFakeEmbeddings } from '../test/helpers/fake-embeddings.ts';
 import { storedMemory } from '../test/helpers/records.ts';
+import { random } from './seed.ts';
 
 const MEMORIES = Number(process.env.BENCH_MEMORIES ?? 100_000);
 const QUERIES = 200;
-
-/** A deterministic stream of pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 // Words from the labelled search corpus, so memories and queries read like a person's.
 const corpus = JSON.parse(readFileSync(new URL('../test/fixtures/search/corpus.json', import.meta.url), 'utf8')) as {
