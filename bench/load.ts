@@ -107,24 +107,23 @@ export async function start(command: string, args: string[], env: Record<string,
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const parsed = JSON.parse(line) as { url?: string; address?: string };
-        const address = parsed.url ?? parsed.address;
-        if (address) resolve(address);
+        const { url } = JSON.parse(line) as { url?: string };
+        if (url) resolve(url);
       } catch {
         // not a JSON line
       }
     });
   });
-  return {
-    process: child,
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { process: child, url, stop: () => stop(child) };
+}
+
+/** SIGTERM, resolved when the process has exited. */
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
 
 /**
@@ -148,14 +147,5 @@ export async function coldStart(entry: string, env: Record<string, string>, prob
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   const ms = Math.round(performance.now() - started);
-  return {
-    ms,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { ms, process: child, stop: () => stop(child) };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeFact } from '../../src/modules/conversations/dedupe.ts';
+import { EXISTING_RELATED, EXISTING_TOP } from '../../src/modules/conversations/post-processing.ts';
 import { scoringFor } from '../../src/modules/memories/categories.ts';
 import type { Memory } from '../../src/modules/memories/memories.types.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
@@ -27,9 +28,6 @@ const DINNER = [
 const ALLERGY = 'Is allergic to peanuts';
 const NEW_FACT = 'Works as a product designer at Figment';
 
-/** How many of the user's list an extraction reads whole, and how many related memories it adds (post-processing.ts). */
-const LIST_TOP = 500;
-const RELATED = 100;
 
 interface WireMemory {
   id: string;
@@ -110,12 +108,12 @@ describe.each(DATABASE_KINDS)('memory extraction for a user with many memories (
     const before = await listAll(key);
     expect(before).toHaveLength(600);
     expect(before.at(-1)!.id).toBe(old.id);
-    expect(before.slice(0, LIST_TOP).map((m) => m.id)).not.toContain(old.id);
+    expect(before.slice(0, EXISTING_TOP).map((m) => m.id)).not.toContain(old.id);
 
     const conversationId = await tellAtDinner(key);
     // …nor found by the words of the conversation's title and overview.
     const conversation = (await ctx.call('GET', `${CONVERSATIONS}/${conversationId}`, key)).json<{ structured: { title: string; overview: string } }>();
-    const related = await ctx.services.search.rank(userId, 'memory', `${conversation.structured.title} ${conversation.structured.overview}`, RELATED);
+    const related = await ctx.services.search.rank(userId, 'memory', `${conversation.structured.title} ${conversation.structured.overview}`, EXISTING_RELATED);
     expect(related.map((hit) => hit.id)).not.toContain(old.id);
 
     expect(await ctx.drainJobs()).toBeGreaterThan(0);

@@ -85,8 +85,8 @@ const noop = async () => {};
  * one extraction cost ~1 s for a user with 100,000 memories, blocking the server meanwhile; this
  * costs the same at any size, and a user with fewer than EXISTING_TOP memories sees them all.
  */
-const EXISTING_TOP = 500;
-const EXISTING_RELATED = 100;
+export const EXISTING_TOP = 500;
+export const EXISTING_RELATED = 100;
 /** Each extracted fact is checked against the stored memories holding all its words, so an equal fact anywhere in the history is found. */
 const DUPLICATE_CANDIDATES = 20;
 

@@ -187,8 +187,11 @@ export function conversationsRepository(db: Kysely<Database>): ConversationsRepo
     },
     async list(userId, q) {
       if (q.ids?.length === 0) return [];
-      const unfiltered = [q.ids, q.categories, q.folderId, q.starred, q.startDate, q.endDate, q.startedWithin].every((f) => f === undefined);
-      if (unfiltered && !q.withTranscript) return (await page(userId, 0, 'completed', q.limit, q.offset)).map(toConversation);
+      // Any filter, present or added later, takes the general query below.
+      const { withTranscript, limit, offset, ...filters } = q;
+      if (!withTranscript && Object.values(filters).every((f) => f === undefined)) {
+        return (await page(userId, 0, 'completed', limit, offset)).map(toConversation);
+      }
       let query = db
         .selectFrom('conversations')
         .where('user_id', '=', userId)

@@ -10,7 +10,7 @@ import { forgetVectorSql, poolSize, rankPool, SEARCHABLE, type KeywordIndex } fr
  *
  * One table per kind, not one for all: BM25 is computed for every match before the best are
  * kept, and a memory search must not pay for the conversations' transcripts that share its
- * words (at 100,000 memories and 10,000 conversations: ~12 ms → ~4 ms per search).
+ * words (at 100,000 memories and 10,000 conversations: ~12 ms → ~6.6 ms per search).
  *
  * FTS5 rows are keyed by `search_documents.doc_id`, an INTEGER PRIMARY KEY, because the source
  * tables' implicit rowids may be renumbered by VACUUM.

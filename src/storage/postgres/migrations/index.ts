@@ -3,7 +3,7 @@ import * as foundation from './0001-foundation.ts';
 import * as conversations from './0002-conversations.ts';
 import * as search from './0003-search.ts';
 import * as mcp from './0004-mcp.ts';
-import * as visibleMemories from './0005-visible-memories.ts';
+import * as listIndexes from './0005-list-indexes.ts';
 import * as memoryListAnchors from './0007-memory-list-anchors.ts';
 
 /**
@@ -15,7 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-conversations': conversations,
   '0003-search': search,
   '0004-mcp': mcp,
-  '0005-visible-memories': visibleMemories,
+  '0005-list-indexes': listIndexes,
   '0007-memory-list-anchors': memoryListAnchors,
 };
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
+ * Indexes for two reads that grew with a user's data.
+ *
  * The memories list reads only visible memories (not superseded, not rejected by the user). A
  * partial index holding exactly those, in list order, lets a deep page (`offset=90000`) be
  * counted off in the index alone, without reading each skipped row from the table to check
