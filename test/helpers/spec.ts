@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 
 /** The published Omi Developer API document, which responses are checked against. */
 export const officialSpec = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../../shared/spec/omi-openapi.json', import.meta.url)), 'utf8'),
+  readFileSync(fileURLToPath(new URL('../../spec/omi-openapi.json', import.meta.url)), 'utf8'),
 ) as {
   paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
   components: { schemas: Record<string, unknown> };
