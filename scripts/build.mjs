@@ -3,14 +3,65 @@
 // dependencies, so a cold start reads a handful of files instead of compiling TypeScript and
 // resolving thousands of modules.
 //
-//   node scripts/build.mjs [outdir]      (outdir defaults to dist/, or OMI_BUILD_OUTDIR)
-import { build } from 'esbuild';
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+//   node scripts/build.mjs [--if-stale] [outdir]   (outdir defaults to dist/, or OMI_BUILD_OUTDIR)
+//
+// `--if-stale` (what `npm start` runs) builds only when the inputs changed since the last build:
+// a hash of every input file's path and content is written next to the bundles (.build-stamp)
+// and compared on the next run, so a start with nothing changed skips esbuild altogether. A hash
+// rather than modification times: a checkout, a copy or a `touch` changes mtimes, not content.
+import { createHash } from 'node:crypto';
+import { access, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = resolve(process.argv[2] ?? process.env.OMI_BUILD_OUTDIR ?? resolve(root, 'dist'));
+const args = process.argv.slice(2);
+const ifStale = args.includes('--if-stale');
+const positional = args.filter((arg) => !arg.startsWith('--'));
+const outdir = resolve(positional[0] ?? process.env.OMI_BUILD_OUTDIR ?? resolve(root, 'dist'));
+const stampFile = join(outdir, '.build-stamp');
+
+/**
+ * Everything the bundles are made from (the installed packages through package-lock.json),
+ * the web console's sources and build (web/) included.
+ */
+const INPUTS = ['src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
+
+async function inputFiles(path) {
+  const entries = await readdir(path, { withFileTypes: true }).catch((error) => {
+    if (error.code === 'ENOTDIR') return undefined;
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  if (entries === undefined) return [path];
+  const nested = await Promise.all(entries.map((entry) => inputFiles(join(path, entry.name))));
+  return nested.flat();
+}
+
+async function inputsHash() {
+  const files = (await Promise.all(INPUTS.map((input) => inputFiles(resolve(root, input))))).flat().sort();
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(relative(root, file)).update('\0').update(await readFile(file)).update('\0');
+  return hash.digest('hex');
+}
+
+async function upToDate(hash) {
+  const stamp = await readFile(stampFile, 'utf8').catch(() => undefined);
+  if (stamp?.trim() !== hash) return false;
+  const outputs = ['main.js', 'cli.js', join('web', 'index.html')];
+  const present = await Promise.all(outputs.map((file) => access(join(outdir, file)).then(() => true, () => false)));
+  return present.every(Boolean);
+}
+
+const hash = await inputsHash();
+if (ifStale && (await upToDate(hash))) {
+  console.log(`${relative(process.cwd(), outdir) || '.'} is up to date (sources unchanged since the last build)`);
+  process.exit(0);
+}
+// A build that fails half-way must not leave a stamp vouching for the old bundles.
+await rm(stampFile, { force: true });
+// Loaded only when a build is needed: importing esbuild is a good part of a skipped build's cost.
+const { build } = await import('esbuild');
 
 /**
  * @fastify/swagger-ui serves its static files (swagger-ui-dist) from `__dirname/../static`, which a
@@ -65,3 +116,10 @@ for (const name of await readdir(chunks).catch(() => [])) {
   const file = join(chunks, name);
   if (!written.has(file)) await rm(file);
 }
+// The web console (web/), served by the server at /: its own entry point, into <outdir>/web.
+const { buildConsole } = await import('../web/build.mjs');
+await buildConsole(join(outdir, 'web'));
+
+// The hash of the inputs as they were when the build started: a source edited during the build
+// leaves a stale stamp, so the next `--if-stale` run builds again.
+await writeFile(stampFile, `${hash}\n`);

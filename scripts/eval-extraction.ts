@@ -9,11 +9,16 @@
  * words. Matching is one-to-one (maximum bipartite matching). An event is judged on its title and
  * description. Memory recall is out of min(expected, 4), since at most four are kept.
  *
- * Run directly (`tsx scripts/eval-extraction.ts [id-prefix]`) to print the table.
+ * Run directly (`npm run eval:extraction`) to print, first, the labelled extraction set's test split
+ * (test/fixtures/extraction, scored by scripts/extraction-scoring.ts) beside a naive baseline,
+ * then the older tuning and held-out fixtures scored by the keyword rule above.
  */
 import { pathToFileURL } from 'node:url';
 import { OfflineProcessor } from '../src/processing/offline/offline-processor.ts';
 import { MAX_MEMORIES_PER_CONVERSATION, type ConversationProcessor } from '../src/processing/processor.ts';
+import type { ConversationCategory } from '../src/modules/conversations/categories.ts';
+import { loadLabelled, type LabelledConversation } from '../test/fixtures/extraction/index.ts';
+import { baselineExtractor, formatDetails, formatSummaries, processorExtractor, scoreSet, summarise } from './extraction-scoring.ts';
 import { acceptableCategories, loadTranscripts, toProcessingInput, type TranscriptFixture } from '../test/fixtures/transcripts/index.ts';
 
 export interface Counts {
@@ -163,11 +168,29 @@ export function formatReport(report: ExtractionReport): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // An optional argument keeps only the fixtures whose id starts with it (`tsx scripts/eval-extraction.ts holdout3-`).
-  const prefix = process.argv[2] ?? '';
+  // `--tuning` prints the tuning split of the labelled set with per-conversation misses; a plain
+  // argument keeps only the older fixtures whose id starts with it (`tsx scripts/eval-extraction.ts holdout3-`).
+  const tuning = process.argv.includes('--tuning');
+  const prefix = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '';
   const processor = new OfflineProcessor();
-  console.log('Tuning set (test/fixtures/transcripts: the heuristics were developed against these)\n');
+  const split = loadLabelled(tuning ? 'tuning' : 'test');
+  const majority = majorityCategory(loadLabelled('tuning'));
+  const started = performance.now();
+  const offline = await scoreSet(processorExtractor(processor), split);
+  const msPer = (performance.now() - started) / split.length;
+  const baseline = await scoreSet(baselineExtractor(majority), split);
+  console.log(`Labelled set, ${tuning ? 'TUNING' : 'TEST'} split (test/fixtures/extraction: ${split.length} conversations${tuning ? '' : ', never tuned on'})\n`);
+  console.log(formatSummaries([['offline', summarise(offline)], ['naive baseline', summarise(baseline)]]));
+  console.log(`\noffline: ${msPer.toFixed(1)} ms per conversation (summary + memories); baseline category = "${majority}" (tuning majority)`);
+  if (tuning) console.log(`\n${formatDetails(offline)}`);
+  console.log('\nOlder tuning set (test/fixtures/transcripts: the heuristics were developed against these)\n');
   console.log(formatReport(await evaluateExtraction(processor, loadTranscripts().filter((f) => f.id.startsWith(prefix)))));
-  console.log('\nHeld-out set (test/fixtures/held-out: never seen while tuning; what to expect on new text)\n');
+  console.log('\nHeld-out set (test/fixtures/held-out: never seen while tuning)\n');
   console.log(formatReport(await evaluateExtraction(processor, loadTranscripts('held-out').filter((f) => f.id.startsWith(prefix)))));
+}
+
+function majorityCategory(set: readonly LabelledConversation[]): ConversationCategory {
+  const counts = new Map<ConversationCategory, number>();
+  for (const c of set) for (const k of c.categories) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'other';
 }

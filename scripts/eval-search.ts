@@ -5,7 +5,11 @@
  * hybrid search (keywords fused with vectors from the deterministic local fake embeddings
  * server), overall, per kind and per query style.
  *
- * Run: `npm run eval:search` (add `--verbose` to list each query's misses).
+ * Before that, the long conversation history (test/fixtures/search/history, see its README):
+ * conversations, ask and memories figures for its test split, beside a naive BM25 baseline.
+ *
+ * Run: `npm run eval:search` (add `--verbose` to list each query's misses, `--split tune` to look
+ * at the tuning half of the history instead, `--history-only` to skip the 52-query set).
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +20,7 @@ import { createServices } from '../src/services.ts';
 import { openStorage } from '../src/storage/index.ts';
 import { FAKE_EMBEDDING_MODEL, startFakeEmbeddings } from '../test/helpers/fake-embeddings.ts';
 import { storedActionItem, storedConversation, storedMemory } from '../test/helpers/records.ts';
+import { evaluateHistory, printHistory } from './eval-search-history.ts';
 
 interface Corpus {
   user: { name: string };
@@ -127,6 +132,12 @@ function rows(scores: QueryScore[], key: (s: QueryScore) => string): Map<string,
 
 async function main(): Promise<void> {
   const verbose = process.argv.includes('--verbose');
+  // The history's test split unless `--split tune` (or `all`) is given: tuning looks only at the tuning half.
+  const at = process.argv.indexOf('--split');
+  const split = at === -1 ? 'test' : process.argv[at + 1];
+  if (split !== 'tune' && split !== 'test' && split !== 'all') throw new Error('--split takes tune, test or all');
+  printHistory(await evaluateHistory('keyword', split), await evaluateHistory('hybrid', split), split, verbose);
+  if (process.argv.includes('--history-only')) return;
   const keyword = await evaluate('keyword');
   const hybrid = await evaluate('hybrid');
   const corpus = fixture('corpus.json') as Corpus;

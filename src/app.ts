@@ -5,23 +5,33 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/config.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling, sendFrameworkError } from './http/errors.ts';
+import { registerJsonBody } from './http/json-body.ts';
+import { registerCors } from './http/cors.ts';
+import { registerSecurityHeaders, serverOptions } from './http/hardening.ts';
+import { observability } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { serializerCompiler } from './http/serializer.ts';
+import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import type { RateLimiter } from './http/rate-limit/rate-limiter.ts';
 import { actionItemsRoutes } from './http/routes/action-items.routes.ts';
 import { askRoutes } from './http/routes/ask.routes.ts';
 import { mcpKeysRoutes } from './http/routes/mcp-keys.routes.ts';
+import { mcpRestRoutes } from './http/routes/mcp-rest.routes.ts';
 import { mcpRoutes } from './http/routes/mcp.routes.ts';
+import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { accountsRoutes } from './http/routes/accounts.routes.ts';
 import { apiKeysRoutes } from './http/routes/api-keys.routes.ts';
 import { conversationsRoutes } from './http/routes/conversations.routes.ts';
 import { dailySummariesRoutes } from './http/routes/daily-summaries.routes.ts';
+import { exportRoutes } from './http/routes/export.routes.ts';
+import { consoleRoutes } from './http/routes/console.routes.ts';
+import { consoleSessionRoutes } from './http/routes/console-session.routes.ts';
 import { foldersRoutes } from './http/routes/folders.routes.ts';
 import { goalsRoutes } from './http/routes/goals.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { memoriesRoutes } from './http/routes/memories.routes.ts';
-import { coerceQuery, exceedsDepth, nulIssue, nulPath, rejectNul } from './http/validation.ts';
-import { unprocessable } from './lib/errors.ts';
+import { receiversRoutes } from './http/routes/receivers.routes.ts';
+import { coerceQuery, rejectNul } from './http/validation.ts';
 import { parseDateTime } from './lib/time.ts';
 import type { Services } from './services.ts';
 import type { Storage } from './storage/storage.ts';
@@ -31,6 +41,8 @@ export interface AppDeps {
   storage: Storage;
   services: Services;
   rateLimiter: RateLimiter;
+  /** Where the built web console is (default: next to the running bundle, else dist/web). */
+  consoleDir?: string;
 }
 
 export type App = FastifyInstance;
@@ -48,7 +60,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: sendFrameworkError,
     bodyLimit: deps.config.bodyLimitBytes,
+    // OMI_TRUST_PROXY: which peers' X-Forwarded-* headers set request.ip, .protocol and .host.
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     return503OnClosing: true,
+    ...serverOptions(deps.config),
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       customOptions: {
@@ -63,24 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Clients written for upstream send JSON with any (or no) content type, as `curl -d` does.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    const invalid = (message: string) =>
-      Object.assign(new Error(message), { statusCode: 422, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return done(invalid('Invalid JSON'), undefined);
-    }
-    if (exceedsDepth(parsed)) return done(invalid('recursion limit exceeded'), undefined);
-    const nulAt = nulPath(parsed);
-    if (nulAt) return done(unprocessable([nulIssue('body', parsed, nulAt)]), undefined);
-    done(null, parsed);
-  });
+  registerJsonBody(app);
   // An empty Content-Type counts as none (read as JSON, as FastAPI does) rather than a 415.
   // Hooks on every request are written callback-style: an async hook costs a promise and a
   // microtask turn per request, measurable on the cheapest routes.
@@ -90,7 +88,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   app.setSerializerCompiler(serializerCompiler);
+  await app.register(observability, deps);
   registerErrorHandling(app);
+  registerSecurityHeaders(app);
+  registerCors(app, deps.config.corsOrigins);
   registerAuth(app, deps);
   app.addHook('preValidation', (request, _reply, done) => {
     try {
@@ -113,7 +114,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(askRoutes, deps);
   await app.register(mcpKeysRoutes, deps);
   await app.register(mcpRoutes, deps);
+  await app.register(oauthRoutes, deps);
+  await app.register(mcpRestRoutes, deps);
   await app.register(foldersRoutes, deps);
   await app.register(dailySummariesRoutes, deps);
+  await app.register(exportRoutes, deps);
+  await app.register(receiversRoutes, deps);
+  await app.register(consoleSessionRoutes, deps);
+  await app.register(consoleRoutes, deps);
   return app;
 }

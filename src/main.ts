@@ -1,12 +1,13 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
-import { createRateLimiter } from './http/rate-limit/index.ts';
+import { createRateLimiter, describeRateLimitStore } from './http/rate-limit/index.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { isEntryPoint } from './lib/entry-point.ts';
+import { ServerMetrics } from './observability/server-metrics.ts';
 import { systemClock } from './lib/time.ts';
 import pino from 'pino';
 import { createServices } from './services.ts';
-import { openStorage } from './storage/index.ts';
+import { describeDatabase, openStorage } from './storage/index.ts';
 
 /**
  * The composition root: config → storage (migrated) → services → app → listen, with a job runner
@@ -17,15 +18,15 @@ export async function serve(config: Config): Promise<void> {
   const storage = await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
   const log = pino({ level: config.logLevel });
   const services = createServices(config, storage, { log });
-  const jobs = new JobRunner(storage, services.jobs.handlers, systemClock, log);
+  const metrics = new ServerMetrics();
+  const jobs = new JobRunner(storage, services.jobs.handlers, systemClock, log, { onSettled: (kind, result, seconds) => metrics.jobSettled(kind, result, seconds) });
   services.jobs.queue.subscribe(() => jobs.kick());
   if (config.adminEmail && config.adminPassword) {
-    await services.accounts.ensureAdmin(config.adminEmail, config.adminPassword);
+    const { user, created } = await services.accounts.ensureAdmin(config.adminEmail, config.adminPassword, config.adminName);
+    log.info({ email: user.email, name: user.name }, created ? 'admin account created' : 'admin account already exists');
   }
-  const warnings: string[] = [];
-  const rateLimiter = await createRateLimiter(config, (message) => warnings.push(message));
-  const app = await buildApp({ config, storage, services, rateLimiter });
-  for (const message of warnings) app.log.warn(message);
+  const rateLimiter = await createRateLimiter(config, (message) => log.warn(message));
+  const app = await buildApp({ config, storage, services, rateLimiter, metrics });
   // Documents written before embeddings were configured (or by another model) are embedded now.
   const backlog = await services.search.enqueueBacklog();
   if (backlog > 0) app.log.info({ users: backlog }, 'queued embedding of documents not yet embedded');
@@ -56,7 +57,10 @@ export async function serve(config: Config): Promise<void> {
 
   const address = await app.listen({ port: config.port, host: config.host });
   jobs.start();
-  app.log.info({ address, database: config.databaseUrl.split('?')[0]?.replace(/\/\/[^@]*@/, '//***@') }, 'omi-dev-api listening');
+  app.log.info(
+    { address, docs: `${address}/docs`, database: describeDatabase(config.databaseUrl), rateLimitStore: describeRateLimitStore(config) },
+    'omi-dev-api listening',
+  );
 }
 
 export async function runServe(): Promise<void> {

@@ -6,7 +6,7 @@ import { AccountsService } from './modules/accounts/accounts.service.ts';
 import { ActionItemsService } from './modules/action-items/action-items.service.ts';
 import { ApiKeysService } from './modules/api-keys/api-keys.service.ts';
 import { ConversationsService } from './modules/conversations/conversations.service.ts';
-import { JOB_KINDS, postProcessingHandlers } from './modules/conversations/post-processing.ts';
+import { DAILY_SUMMARY_DELAY_MS, JOB_KINDS, postProcessingHandlers } from './modules/conversations/post-processing.ts';
 import { DailySummariesService } from './modules/daily-summaries/daily-summaries.service.ts';
 import { FoldersService } from './modules/folders/folders.service.ts';
 import { GoalsService } from './modules/goals/goals.service.ts';
@@ -15,6 +15,9 @@ import { createAnswerer, createMemoryCategorizer, createProcessor } from './proc
 import { ExtractiveAnswerer } from './processing/offline/answer.ts';
 import { AskService } from './modules/ask/ask.service.ts';
 import { McpKeysService } from './modules/mcp-keys/mcp-keys.service.ts';
+import { McpOAuthService } from './modules/mcp-oauth/mcp-oauth.service.ts';
+import { receiverJobHandlers } from './modules/receivers/receivers.jobs.ts';
+import { ReceiversService } from './modules/receivers/receivers.service.ts';
 import { OfflineMemoryCategorizer, type MemoryCategorizer } from './processing/memory-categorizer.ts';
 import { OfflineProcessor } from './processing/offline/offline-processor.ts';
 import type { ConversationProcessor } from './processing/processor.ts';
@@ -34,6 +37,9 @@ export interface Services {
   search: SearchService;
   ask: AskService;
   mcpKeys: McpKeysService;
+  mcpOAuth: McpOAuthService;
+  /** Receivers of the Omi app's developer webhooks. */
+  receivers: ReceiversService;
   /** Where services enqueue background work, and the handlers a JobRunner runs it with. */
   jobs: { queue: JobQueue; handlers: Readonly<Record<string, JobHandler>> };
 }
@@ -82,6 +88,8 @@ export function createServices(config: Config, storage: Storage, options: Servic
     dailySummaries,
     search,
     mcpKeys: new McpKeysService(storage, clock),
+    mcpOAuth: new McpOAuthService(storage, clock),
+    receivers: new ReceiversService(storage, queue, clock),
     ask: new AskService(storage, search, conversations, createAnswerer(config, log, { offline: new ExtractiveAnswerer() }), clock),
     jobs: {
       queue,
@@ -96,6 +104,15 @@ export function createServices(config: Config, storage: Storage, options: Servic
         }),
         [JOB_KINDS.dailySummary]: dailySummaries.jobHandler,
         [EMBED_JOB]: search.embedJob,
+        ...receiverJobHandlers({
+          storage,
+          conversations,
+          folders,
+          jobs: queue,
+          clock,
+          search,
+          dailySummaryDelayMs: options.dailySummaryDelayMs ?? DAILY_SUMMARY_DELAY_MS,
+        }),
       },
     },
   };

@@ -3,9 +3,14 @@ import { Command, CommanderError, type HelpContext } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { isEntryPoint } from '../lib/entry-point.ts';
 import { AppError } from '../lib/errors.ts';
+import { registerBackupCommands } from './backup.command.ts';
 import { CliContext, type CliIo } from './context.ts';
+import { registerExportCommand } from './export.command.ts';
+import { registerImportCommand } from './import.command.ts';
+import { registerJobsCommands } from './jobs.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
 import { registerMcpCommand } from './mcp.command.ts';
+import { registerMcpKeysCommands } from './mcp-keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerMigrateDataCommand } from './migrate-data.command.ts';
 import { registerReindexCommand } from './reindex.command.ts';
@@ -46,6 +51,11 @@ function buildProgram(ctx: CliContext): Command {
   registerUsersCommands(program, ctx);
   registerKeysCommands(program, ctx);
   registerMcpCommand(program, ctx);
+  registerMcpKeysCommands(program, ctx);
+  registerJobsCommands(program, ctx);
+  registerExportCommand(program, ctx);
+  registerImportCommand(program, ctx);
+  registerBackupCommands(program, ctx);
   return program;
 }
 

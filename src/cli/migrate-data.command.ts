@@ -2,15 +2,17 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openDatabase, type OpenDatabase } from '../storage/index.ts';
-import { DEFAULT_BATCH_SIZE, migrateData, type TableReport } from '../storage/migrate-data.ts';
+import { COPIED_TABLES, DEFAULT_BATCH_SIZE, migrateData, type TableReport } from '../storage/migrate-data.ts';
 import { sqlitePath } from '../storage/sqlite/database.ts';
 import { CliError, type CliContext } from './context.ts';
+import { progressWanted, ProgressReporter } from './progress.ts';
 
 interface MigrateDataOptions {
   from: string;
   to: string;
   batchSize: string;
   json?: boolean;
+  progress?: boolean;
 }
 
 const MAX_BATCH_SIZE = 100_000;
@@ -38,6 +40,19 @@ function batchSize(value: string): number {
 
 const rows = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
 
+/** Source rows per table, counted up front so progress lines can show an ETA. */
+async function sourceCounts(source: OpenDatabase): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const table of COPIED_TABLES) {
+    const row = await source.db
+      .selectFrom(table.name as 'users')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts.set(table.name, Number(row.n));
+  }
+  return counts;
+}
+
 const tableLine = (r: TableReport) => `${r.name}: ${rows(r.copied)} copied (${r.source} in source, ${r.target} in target), checksum ok`;
 
 export function registerMigrateDataCommand(program: Command, ctx: CliContext): void {
@@ -53,6 +68,7 @@ export function registerMigrateDataCommand(program: Command, ctx: CliContext): v
     .requiredOption('--to <url>', 'the database to copy into (migrated first): sqlite:<path> or postgres://…')
     .option('--batch-size <n>', 'rows read and written per transaction', String(DEFAULT_BATCH_SIZE))
     .option('--json', 'print {"tables":[{"name","source","copied","target","checksum"}],"ok":true}')
+    .option('--progress', 'a line per batch on stderr with counts, rate and ETA (the default when stderr is a terminal)')
     .action(async (options: MigrateDataOptions) => {
       checkUrl('--from', options.from);
       checkUrl('--to', options.to);
@@ -70,8 +86,11 @@ export function registerMigrateDataCommand(program: Command, ctx: CliContext): v
         opened.push(source);
         const target = await openDatabase(options.to);
         opened.push(target);
+        const progress = progressWanted(ctx.io.stderr, options.progress) ? new ProgressReporter(ctx.io.stderr) : undefined;
+        const totals = progress ? await sourceCounts(source) : undefined;
         const tables = await migrateData(source, target, {
           batchSize: size,
+          onBatch: progress && ((p) => progress.report(p.table, p.read, totals?.get(p.table), 'rows', `${p.copied.toLocaleString('en-US')} copied`)),
           onTable: (report) => {
             if (!options.json) ctx.print(tableLine(report));
           },

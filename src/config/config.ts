@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /**
  * Every setting the server reads, parsed once at start-up (service contract §1).
@@ -12,6 +13,8 @@ export interface Config {
   readonly databasePoolSize: number;
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
+  /** The name of the account OMI_ADMIN_EMAIL creates. */
+  readonly adminName: string;
   readonly allowSignup: boolean;
   /** Multiplies every hourly rate-limit policy; 0 turns rate limiting off. */
   readonly rateLimitMultiplier: number;
@@ -25,7 +28,28 @@ export interface Config {
   readonly sessionTtlSeconds: number;
   /** Largest accepted request body in bytes; larger bodies answer 413. */
   readonly bodyLimitBytes: number;
+  /** Lets /metrics answer non-loopback requests bearing it (loopback is always allowed). */
+  readonly metricsToken: string | undefined;
+  /** One info log line per request (method, route pattern, status, duration, user, request id). */
+  readonly accessLog: boolean;
+  /** The externally reachable base URL (no trailing slash) for absolute links; unset: the request's Host. */
+  readonly publicUrl: string | undefined;
+  /** How long a client may take to send a request's headers; then 408 and the connection closes. */
+  readonly headersTimeoutMs: number;
+  /** How long a client may take to send a whole request (headers and body). */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** Origins allowed to call the API from a browser (`*` = any); empty = no CORS headers. */
+  readonly corsOrigins: readonly string[];
+  /**
+   * Which peers may tell the client's address and protocol (X-Forwarded-For/-Proto/-Host):
+   * false = none (the socket's peer is the client), true = every hop, a hop count, or addresses/CIDRs.
+   */
+  readonly trustProxy: TrustProxy;
 }
+
+export type TrustProxy = boolean | number | readonly string[];
 
 export interface OpenAiCompatibleEndpoint {
   readonly baseUrl: string;
@@ -115,6 +139,99 @@ function logLevel(env: Env): LogLevel {
   return value as LogLevel;
 }
 
+function adminName(env: Env): string {
+  const value = text(env, 'OMI_ADMIN_NAME') ?? 'Admin';
+  if (value.length > 200) throw new ConfigError('OMI_ADMIN_NAME', `must be at most 200 characters, got ${value.length}`);
+  return value;
+}
+
+function publicUrl(env: Env): string | undefined {
+  const value = text(env, 'OMI_PUBLIC_URL');
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError('OMI_PUBLIC_URL', `must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError('OMI_PUBLIC_URL', `must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (value.endsWith('/')) throw new ConfigError('OMI_PUBLIC_URL', 'must not end with a slash');
+  if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+    throw new ConfigError('OMI_PUBLIC_URL', 'must be a bare base URL (no query, fragment or credentials)');
+  }
+  return value;
+}
+
+function metricsToken(env: Env): string | undefined {
+  const value = text(env, 'OMI_METRICS_TOKEN');
+  if (value !== undefined && value.length < 16) throw new ConfigError('OMI_METRICS_TOKEN', 'must be at least 16 characters');
+  return value;
+}
+
+function corsOrigins(env: Env): readonly string[] {
+  const value = text(env, 'OMI_CORS_ORIGINS');
+  if (value === undefined) return Object.freeze([]);
+  const origins = value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError('OMI_CORS_ORIGINS', `must be * or comma-separated origins like https://app.example.com, got ${JSON.stringify(origin)}`);
+    }
+  }
+  return Object.freeze(origins);
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address or CIDR (`10.0.0.0/8`, `fd00::/8`) or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_NAMES.has(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const name = 'OMI_TRUST_PROXY';
+  const raw = text(env, name);
+  if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 100) throw new ConfigError(name, `must be a hop count between 1 and 100, got ${hops}`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const bad = entries.find((entry) => !isProxyAddress(entry));
+  if (bad !== undefined || entries.length === 0) {
+    throw new ConfigError(
+      name,
+      `must be true, a hop count, or comma-separated addresses/CIDRs (e.g. 10.0.0.1,10.1.0.0/16), got ${JSON.stringify(bad ?? raw)}`,
+    );
+  }
+  return Object.freeze(entries);
+}
+
+function timeouts(env: Env) {
+  const headersTimeoutMs = integer(env, 'OMI_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'OMI_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new ConfigError('OMI_REQUEST_TIMEOUT_MS', `must be at least OMI_HEADERS_TIMEOUT_MS (${headersTimeoutMs}), got ${requestTimeoutMs}`);
+  }
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs: integer(env, 'OMI_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000) };
+}
+
 /** Parses the environment into a frozen Config; throws ConfigError naming the bad variable. */
 export function parseConfig(env: Env): Config {
   const adminEmail = text(env, 'OMI_ADMIN_EMAIL');
@@ -136,6 +253,7 @@ export function parseConfig(env: Env): Config {
     databasePoolSize: integer(env, 'OMI_DATABASE_POOL_SIZE', 10, 1, 1000),
     adminEmail,
     adminPassword,
+    adminName: adminName(env),
     allowSignup: boolean(env, 'OMI_ALLOW_SIGNUP', false),
     rateLimitMultiplier: decimal(env, 'OMI_RATE_LIMIT_MULTIPLIER', 100),
     redisUrl,
@@ -145,6 +263,12 @@ export function parseConfig(env: Env): Config {
     logLevel: logLevel(env),
     sessionTtlSeconds: 30 * 24 * 3600,
     bodyLimitBytes: 2 * 1024 * 1024,
+    metricsToken: metricsToken(env),
+    accessLog: boolean(env, 'OMI_ACCESS_LOG', false),
+    publicUrl: publicUrl(env),
+    ...timeouts(env),
+    corsOrigins: corsOrigins(env),
+    trustProxy: trustProxy(env),
   });
 }
 

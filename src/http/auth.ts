@@ -3,8 +3,9 @@ import { forbidden, unauthorized } from '../lib/errors.ts';
 import type { User } from '../modules/accounts/accounts.types.ts';
 import type { ApiKey } from '../modules/api-keys/api-keys.types.ts';
 import { MCP_KEY_PREFIX } from '../modules/api-keys/api-keys.service.ts';
-import { effectiveScopes, type Scope } from '../modules/api-keys/scopes.ts';
+import { effectiveScopes, SCOPES, type Scope } from '../modules/api-keys/scopes.ts';
 import type { AppDeps } from '../app.ts';
+import { checkConsoleRequest, consoleCookie } from './console-session.ts';
 import type { PolicyName } from './rate-limit/policies.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 
@@ -12,13 +13,17 @@ import type { RateLimiter } from './rate-limit/rate-limiter.ts';
  * How a route is guarded, declared in its `config` and enforced here in one `onRequest` hook,
  * before the body is even parsed:
  * - `developer-key`: upstream's order — header → key family → lookup → scope → rate limit;
- * - `session`: a session token from POST /v1/auth/login (upstream's Firebase token);
+ * - `session`: a session token from POST /v1/auth/login (upstream's Firebase token), or with no
+ *   Authorization header the web console's session cookie (CSRF-checked, see console-session.ts);
+ * - `console`: the console's bridge to the developer routes (/console/api/v1/dev/user/…): the
+ *   session cookie only, acting as the signed-in user with every scope — never a bearer token,
+ *   and /v1/dev/user/* itself keeps taking developer keys only;
  * - `mcp-key`: an MCP key, checked by the MCP routes themselves (the MCP transport answers
  *   its own way); declared here so the OpenAPI document shows it;
  * - absent: public (health, docs, login).
  */
 export interface RouteGuard {
-  auth?: 'developer-key' | 'session' | 'mcp-key';
+  auth?: 'developer-key' | 'session' | 'mcp-key' | 'console';
   scope?: Scope;
   policy?: PolicyName;
 }
@@ -35,8 +40,9 @@ declare module 'fastify' {
 export const MISSING_DEV_HEADER = "Missing or invalid Authorization header. Must be 'Bearer API_KEY'";
 export const MCP_KEY_ON_DEV_ROUTE =
   'MCP API keys (omi_mcp_...) only authenticate the MCP endpoints under /v1/mcp/ (for example GET /v1/mcp/memories, ' +
-  'GET /v1/mcp/conversations) and the MCP server at /v1/mcp/sse. This endpoint requires a Developer API key ' +
-  '(Settings -> Developer -> Create Key).';
+  'GET /v1/mcp/conversations) and the MCP server at /v1/mcp (alias /v1/mcp/sse). This endpoint requires a Developer ' +
+  'API key (omi_dev_...): create one with POST /v1/dev/keys, signed in with a session token from POST /v1/auth/login, ' +
+  'or with `omi-dev-api keys create`.';
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -68,6 +74,25 @@ export async function chargePolicy(request: FastifyRequest, rateLimiter: RateLim
   await rateLimiter.check(policy, rateLimitSubject(policy, key));
 }
 
+/**
+ * What the console's bridge hands the developer routes: the signed-in user holding every scope,
+ * rate-limited per user under the same policies as a key. Never stored, never shown.
+ */
+function consoleKey(user: User): ApiKey {
+  return {
+    id: `console:${user.id}`,
+    family: 'developer',
+    userId: user.id,
+    name: 'Web console',
+    hashedKey: '',
+    keyPrefix: '',
+    scopes: [...SCOPES],
+    createdAt: user.createdAt,
+    lastUsedAt: null,
+    rotatedAt: null,
+  };
+}
+
 export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
   app.decorateRequest('apiKey', null);
   app.decorateRequest('sessionUser', null);
@@ -88,8 +113,24 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
         const { headers } = await deps.rateLimiter.check(guard.policy, rateLimitSubject(guard.policy, key));
         reply.headers(headers);
       }
+    } else if (guard.auth === 'console') {
+      const token = consoleCookie(request);
+      const user = token === undefined ? undefined : await deps.services.accounts.authenticate(token);
+      if (!user) throw unauthorized('Not authenticated');
+      checkConsoleRequest(request, deps.config.publicUrl);
+      request.sessionUser = user;
+      request.sessionToken = token!;
+      request.apiKey = consoleKey(user);
+      if (guard.policy) {
+        const { headers } = await deps.rateLimiter.check(guard.policy, rateLimitSubject(guard.policy, request.apiKey));
+        reply.headers(headers);
+      }
     } else if (guard.auth === 'session') {
-      const token = bearer(request);
+      let token = bearer(request);
+      if (token === undefined && request.headers.authorization === undefined) {
+        token = consoleCookie(request);
+        if (token !== undefined) checkConsoleRequest(request, deps.config.publicUrl);
+      }
       if (token === undefined) throw unauthorized('Not authenticated');
       const user = await deps.services.accounts.authenticate(token);
       if (!user) {

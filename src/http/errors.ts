@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type ErrorDetail } from '../lib/errors.ts';
 import { toValidationIssues } from './validation.ts';
@@ -37,9 +38,30 @@ function routePaths(app: FastifyInstance) {
  * for the router cannot name any resource, so it answers like an unknown one.
  */
 export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-content-type-options', 'nosniff');
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, 404, 'Not Found');
   if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, 400, 'Malformed percent-encoding in the URL path');
   return sendError(reply, 400, 'Bad Request');
+}
+
+/** The most of an oversized body read and dropped before the 413; past it the socket just closes. */
+export const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
+
+function discardBody(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = () => {
+      raw.off('data', onData).off('end', finish).off('error', finish).off('close', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DISCARD_LIMIT_BYTES) finish();
+    };
+    raw.on('data', onData).on('end', finish).on('error', finish).on('close', finish);
+    raw.resume();
+  });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -71,7 +93,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
               },
         ]);
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendError(reply, 413, 'Request body is too large');
+        // Read (and drop) what the client is still sending, so it can read the 413 rather than
+        // meeting a closed socket; Fastify closes the connection after this answer.
+        return discardBody(request.raw).then(() => {
+          sendError(reply, 413, 'Request body is too large');
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendError(reply, 415, 'Unsupported Media Type');
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

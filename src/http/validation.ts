@@ -1,6 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import { notFound, unprocessable } from '../lib/errors.ts';
 
+// ES2024 string methods (Node 20 has them; the project's lib setting is ES2023).
+declare global {
+  interface String {
+    isWellFormed(): boolean;
+    toWellFormed(): string;
+  }
+}
+
 /**
  * Request validation errors in FastAPI's shape, so clients written for upstream parse them:
  * `{"detail":[{"type","loc":["body"|"query"|"path",…],"msg","input"}]}`.
@@ -111,6 +119,9 @@ function relevant(errors: AjvError[]): AjvError[] {
   return kept;
 }
 
+const MAX_ERRORS = 1_000;
+const MAX_ISSUES = 100;
+
 export function toValidationIssues(errors: AjvError[], context: string, request: FastifyRequest): ValidationIssue[] {
   // FastAPI reports an absent (or `null`) required body once, as the body itself missing.
   if (context === 'body' && (request.body === undefined || request.body === null)) {
@@ -119,12 +130,13 @@ export function toValidationIssues(errors: AjvError[], context: string, request:
   const location = LOCATION[context] ?? context;
   const root: unknown =
     context === 'body' ? request.body : context === 'querystring' ? request.query : context === 'params' ? request.params : request.headers;
-  return relevant(errors).map((error) => {
+  // allErrors can report one error per element of a large array; the answer lists the first ones.
+  return relevant(errors.slice(0, MAX_ERRORS)).slice(0, MAX_ISSUES).map((error) => {
     const path = pointerToPath(error.instancePath);
     if (error.keyword === 'required') path.push(String(error.params.missingProperty));
     const input = error.keyword === 'required' ? (valueAt(root, path.slice(0, -1)) ?? null) : valueAt(root, path);
     const { type, msg, ctx } = describe(error, input);
-    return { type, loc: [location, ...path], msg, input: input === undefined ? null : input, ...(ctx && { ctx }) };
+    return { type, loc: [location, ...path], msg, input: input === undefined ? null : clipInput(input), ...(ctx && { ctx }) };
   });
 }
 
@@ -166,17 +178,60 @@ export function nulPath(value: unknown): (string | number)[] | undefined {
   return undefined;
 }
 
+/** Query values and path params with lone surrogates (possible from inject() or odd decoders) made well-formed. */
+export function wellFormedStrings(record: Record<string, unknown> | undefined): void {
+  if (!record) return;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) record[key] = value.toWellFormed();
+    } else if (Array.isArray(value)) {
+      record[key] = value.map((item) => (typeof item === 'string' ? item.toWellFormed() : item));
+    }
+  }
+}
+
+/** Assigns an own property even when the key is `__proto__` (which JSON.parse makes an own key). */
+export function setOwn(record: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+const MAX_ECHO_STRING = 200;
+const MAX_ECHO_ITEMS = 20;
+
+/**
+ * The `input` a 422 echoes, bounded: long strings are cut, arrays and objects keep their first
+ * items, and nesting stops after a few levels, so a huge body is never sent back.
+ */
+export function clipInput(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.length > MAX_ECHO_STRING ? `${value.slice(0, MAX_ECHO_STRING)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= 3) return Array.isArray(value) ? [] : {};
+  if (Array.isArray(value)) return value.slice(0, MAX_ECHO_ITEMS).map((item) => clipInput(item, depth + 1));
+  const clipped: Record<string, unknown> = {};
+  let kept = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (kept++ >= MAX_ECHO_ITEMS) break;
+    setOwn(clipped, key, clipInput((value as Record<string, unknown>)[key], depth + 1));
+  }
+  return clipped;
+}
+
 export function nulIssue(location: 'body' | 'query', root: unknown, path: (string | number)[]): ValidationIssue {
   const input = valueAt(root, path);
   return { type: 'string_nul', loc: [location, ...path], msg: 'String should not contain NUL characters (\\u0000)', input: input ?? null };
 }
 
 /**
- * Before validation: a path id with a NUL cannot name anything (404); a query value with one is
- * a 422. (Bodies are checked when parsed.)
+ * Before validation: lone surrogates in path ids and query values become U+FFFD (as in bodies);
+ * a path id with a NUL cannot name anything (404); a query value with one is a 422. (Bodies are
+ * checked when parsed.)
  */
 export function rejectNul(request: FastifyRequest): void {
   const params = request.params as Record<string, unknown> | undefined;
+  wellFormedStrings(params);
+  wellFormedStrings(request.query as Record<string, unknown> | undefined);
   if (params && nulPath(params)) throw notFound('Not Found');
   const query = request.query as Record<string, unknown> | undefined;
   const at = query && nulPath(query);

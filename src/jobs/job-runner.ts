@@ -28,6 +28,8 @@ export interface JobRunnerOptions {
   /** How often an idle runner looks for due jobs (jobs enqueued here wake it at once). */
   pollMs?: number;
   owner?: string;
+  /** Told how each attempt ended and how long it took (the /metrics counters). */
+  onSettled?: (kind: string, result: 'completed' | 'retried' | 'failed', seconds: number) => void;
 }
 
 class LeaseLost extends Error {}
@@ -48,6 +50,7 @@ export class JobRunner {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly onSettled: JobRunnerOptions['onSettled'];
 
   constructor(
     private readonly storage: Storage,
@@ -59,6 +62,7 @@ export class JobRunner {
     this.leaseMs = options.leaseMs ?? 120_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.onSettled = options.onSettled;
   }
 
   /**
@@ -130,9 +134,12 @@ export class JobRunner {
   private async execute(job: Job): Promise<void> {
     const handler = this.handlers[job.kind];
     const context = { job: job.id, kind: job.kind, attempt: job.attempts };
+    const started = performance.now();
+    const settled = (result: 'completed' | 'retried' | 'failed') => this.onSettled?.(job.kind, result, (performance.now() - started) / 1000);
     if (job.attempts > job.maxAttempts) {
       // Taken over after a crash on its last attempt: give up instead of looping forever.
       await this.release(job, 'attempts exhausted', true);
+      settled('failed');
       return;
     }
     try {
@@ -142,12 +149,14 @@ export class JobRunner {
         if (!(await tx.jobs.complete(job.id, this.owner))) throw new LeaseLost();
         await effect(tx);
       });
+      settled('completed');
     } catch (error) {
       if (error instanceof LeaseLost) {
         this.log.warn(context, 'job lease was taken over; its result was dropped');
         return;
       }
       const failed = job.attempts >= job.maxAttempts;
+      settled(failed ? 'failed' : 'retried');
       this.log[failed ? 'error' : 'warn']({ ...context, err: error }, failed ? 'job failed for good' : 'job failed; will retry');
       await this.release(job, error instanceof Error ? error.message : String(error), failed).catch((releaseError: unknown) =>
         this.log.error({ ...context, err: releaseError }, 'could not release job; its lease will expire'),

@@ -26,3 +26,18 @@ export interface NewJob {
   delayMs?: number;
   maxAttempts?: number;
 }
+
+/** The queue of one job kind at a moment (what /metrics reports). */
+export interface JobKindStats {
+  kind: string;
+  /** Waiting to run, including jobs scheduled for later. */
+  queued: number;
+  running: number;
+  /** Failed for good. */
+  failed: number;
+  /** `run_at` of the oldest queued job that is due, if any. */
+  oldestDueRunAt: string | null;
+}
+
+/** What retrying a failed job did: queued again, or dropped because an identical job is already queued. */
+export type RetryOutcome = 'queued' | 'superseded' | 'not-found';

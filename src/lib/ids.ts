@@ -27,6 +27,20 @@ export function autoId(length = 20): string {
   return out.join('');
 }
 
+/**
+ * An id of the same shape as `autoId()` (20 alphanumeric characters), derived from its parts:
+ * what something created by a background step gets, so that running the step twice could never
+ * add a second copy. Characters come from SHA-256 of the parts, rejection-sampled as in autoId.
+ */
+export function derivedAutoId(...parts: string[]): string {
+  const out: string[] = [];
+  for (let round = 0; out.length < 20; round++) {
+    const digest = createHash('sha256').update(`${round}\u0000${parts.join('\u0000')}`, 'utf8').digest();
+    for (const byte of digest) if (byte < 248 && out.length < 20) out.push(ALPHANUMERIC[byte % 62]!);
+  }
+  return out.join('');
+}
+
 /** `goal_` + 12 lowercase hex characters. */
 export const goalId = (): string => `goal_${randomBytes(6).toString('hex')}`;
 

@@ -62,6 +62,13 @@ const TABLES: { [T in Exclude<keyof Database, DerivedTable>]: TableSpec<T> } = {
   search_vectors: { primaryKey: ['user_id', 'kind', 'ref_id'], numeric: ['dims'], vector: 'vector' },
   search_vector_generations: { primaryKey: ['user_id'], numeric: ['generation'] },
   mcp_sessions: { primaryKey: ['id'], numeric: [] },
+  oauth_clients: { primaryKey: ['id'], numeric: [] },
+  oauth_grants: { primaryKey: ['id'], numeric: [] },
+  oauth_codes: { primaryKey: ['code_hash'], numeric: [] },
+  oauth_tokens: { primaryKey: ['token_hash'], numeric: [] },
+  receiver_tokens: { primaryKey: ['user_id'], numeric: [] },
+  receiver_inbox: { primaryKey: ['id'], numeric: [] },
+  receiver_segments: { primaryKey: ['user_id', 'segment_id'], numeric: ['seq'] },
 };
 
 export interface CopiedTable {

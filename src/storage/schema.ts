@@ -21,6 +21,13 @@ export interface Database {
   search_vector_generations: SearchVectorGenerationsTable;
   memory_list_generations: MemoryListGenerationsTable;
   mcp_sessions: McpSessionsTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_grants: OAuthGrantsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_tokens: OAuthTokensTable;
+  receiver_tokens: ReceiverTokensTable;
+  receiver_inbox: ReceiverInboxTable;
+  receiver_segments: ReceiverSegmentsTable;
 }
 
 export interface UsersTable {
@@ -248,4 +255,102 @@ export interface McpSessionsTable {
   id: string;
   user_id: string;
   created_at: string;
+}
+
+/** Dynamically registered MCP OAuth clients (the built-in ones live in code). */
+export interface OAuthClientsTable {
+  id: string;
+  name: string;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** 'none' (public) or 'client_secret_post' (confidential). */
+  token_endpoint_auth_method: string;
+  /** SHA-256 (hex) of the client secret; null for public clients. */
+  secret_hash: string | null;
+  created_at: string;
+}
+
+/** What a user allowed a client on one resource: one row per (user, client, resource). */
+export interface OAuthGrantsTable {
+  id: string;
+  user_id: string;
+  client_id: string;
+  resource: string;
+  /** JSON array of scopes (merged across consents). */
+  scopes: string;
+  /** 'active' or 'revoked'. */
+  status: string;
+  created_at: string;
+  updated_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface OAuthCodesTable {
+  /** SHA-256 (hex) of the code. */
+  code_hash: string;
+  grant_id: string;
+  user_id: string;
+  client_id: string;
+  redirect_uri: string;
+  resource: string;
+  scopes: string;
+  code_challenge: string;
+  /** The token family the code's exchange starts (revoked when the code is replayed). */
+  family_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface OAuthTokensTable {
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  id: string;
+  /** 'access' or 'refresh'. */
+  kind: string;
+  grant_id: string;
+  user_id: string;
+  client_id: string;
+  resource: string;
+  scopes: string;
+  family_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  used_at: string | null;
+  replaced_by: string | null;
+  replay_detected_at: string | null;
+}
+
+/** The secret path token of a user's webhook receiver URLs (one per user; rotating replaces it). */
+export interface ReceiverTokensTable {
+  user_id: string;
+  token: string;
+  created_at: string;
+}
+
+/** A received webhook payload, stored before the 2xx and removed once processed. */
+export interface ReceiverInboxTable {
+  id: string;
+  user_id: string;
+  /** memory_created | day_summary */
+  kind: string;
+  /** The `?uid=` the sender gave (recorded, never trusted). */
+  omi_uid: string | null;
+  /** The JSON body as received. */
+  payload: string;
+  received_at: string;
+}
+
+/** A live transcript segment waiting in its user's buffer. */
+export interface ReceiverSegmentsTable {
+  user_id: string;
+  segment_id: string;
+  /** When this server received it: the wall clock the silence gap is measured by. */
+  received_at: string;
+  /** Its position within its delivery. */
+  seq: number;
+  /** The segment as JSON. */
+  segment: string;
 }

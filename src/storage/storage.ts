@@ -1,13 +1,20 @@
 import type { Session, User, UserWithPassword } from '../modules/accounts/accounts.types.ts';
-import type { ActionItem, ActionItemListQuery, ActionItemPatch } from '../modules/action-items/action-items.types.ts';
+import type {
+  ActionItem,
+  ActionItemFeedPosition,
+  ActionItemListQuery,
+  ActionItemPatch,
+} from '../modules/action-items/action-items.types.ts';
 import type { ApiKey, KeyFamily } from '../modules/api-keys/api-keys.types.ts';
 import type { McpSession } from '../modules/mcp-keys/mcp-keys.types.ts';
+import type { OAuthClient, OAuthCode, OAuthGrant, OAuthToken } from '../modules/mcp-oauth/mcp-oauth.types.ts';
 import type { Goal, GoalHistoryEntry, GoalPatch } from '../modules/goals/goals.types.ts';
 import type { Memory, MemoryListQuery, MemoryPatch } from '../modules/memories/memories.types.ts';
 import type { Conversation, ConversationListQuery, ConversationPatch } from '../modules/conversations/conversations.types.ts';
 import type { DailySummary, DailySummaryListQuery } from '../modules/daily-summaries/daily-summaries.types.ts';
 import type { Folder } from '../modules/folders/folders.types.ts';
-import type { Job, NewJob } from '../jobs/jobs.types.ts';
+import type { Job, JobKindStats, NewJob, RetryOutcome } from '../jobs/jobs.types.ts';
+import type { BufferedSegment, InboxEntry } from '../modules/receivers/receivers.types.ts';
 import type { Hit, KeywordQuery, PendingDocument, SearchKind, StoredVector } from '../modules/search/search.types.ts';
 
 /**
@@ -27,21 +34,43 @@ export interface Storage {
   readonly jobs: JobsRepository;
   readonly search: SearchRepository;
   readonly mcpSessions: McpSessionsRepository;
+  readonly oauth: OAuthRepository;
+  /** Receivers of the Omi app's developer webhooks: URL tokens, the inbox, the live-segment buffer. */
+  readonly receivers: ReceiversRepository;
+  /** Whole rows of one account's data, for export and import (src/modules/data-transfer). */
+  readonly userData: UserDataRepository;
   /** Runs `work` against repositories bound to one transaction: all of it is written, or none. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** The migrations this open applied (empty when the schema was already current). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The connection pool's state (PostgreSQL); absent where there is no pool (SQLite: one connection). */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
 }
 
-export type Repositories = Omit<Storage, 'transaction' | 'ping' | 'close' | 'appliedMigrations'>;
+export interface PoolStats {
+  /** Connections open. */
+  total: number;
+  /** Connections open and idle. */
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+}
+
+export type Repositories = Omit<Storage, 'transaction' | 'ping' | 'close' | 'appliedMigrations' | 'poolStats'>;
 
 export interface UsersRepository {
   insert(user: UserWithPassword): Promise<void>;
   findByEmail(email: string): Promise<UserWithPassword | undefined>;
   findById(id: string): Promise<User | undefined>;
+  /** Changes the name and/or the password hash of an account; false when there is none. */
+  update(id: string, changes: { name?: string; passwordHash?: string }): Promise<boolean>;
+  /** Every account, oldest first (the operator's view; never reached from HTTP). */
+  list(): Promise<User[]>;
+  /** Deletes the account; its data goes with it (foreign keys cascade). False if there was none. */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface SessionsRepository {
@@ -49,7 +78,11 @@ export interface SessionsRepository {
   /** The user of an unexpired session with this token hash. */
   findUser(tokenHash: string, now: string): Promise<User | undefined>;
   delete(tokenHash: string): Promise<void>;
+  /** Ends every session of a user except the one with `keepTokenHash`; returns how many. */
+  deleteOthers(userId: string, keepTokenHash: string): Promise<number>;
   deleteExpired(now: string): Promise<number>;
+  /** Ends every session of the user (after a password change); returns how many. */
+  deleteForUser(userId: string): Promise<number>;
 }
 
 export interface ApiKeysRepository {
@@ -85,6 +118,14 @@ export interface ActionItemsRepository {
   /** Open items created at or after `since`, newest first (what extraction deduplicates against). */
   listOpenSince(userId: string, since: string): Promise<ActionItem[]>;
   list(userId: string, query: ActionItemListQuery): Promise<ActionItem[]>;
+  /**
+   * The incremental feed: items updated at or after `since`, in `(updated_at, id)` order, starting
+   * after `after` when given.
+   */
+  listUpdatedSince(
+    userId: string,
+    query: { since: string; after?: ActionItemFeedPosition | undefined; limit: number },
+  ): Promise<ActionItem[]>;
   get(userId: string, id: string): Promise<ActionItem | undefined>;
   update(userId: string, id: string, patch: ActionItemPatch): Promise<ActionItem | undefined>;
   delete(userId: string, id: string): Promise<boolean>;
@@ -133,6 +174,30 @@ export interface FoldersRepository {
   insertIfAbsent(folder: Folder): Promise<void>;
 }
 
+/** The tables an account export holds whole (goal history travels with its goal). */
+export type UserDataTable = 'folders' | 'conversations' | 'memories' | 'action_items' | 'goals' | 'daily_summaries';
+
+/** One stored row without its owner column, values as the database holds them. */
+export type UserDataRow = Record<string, unknown>;
+
+export interface GoalHistoryRow {
+  value: number;
+  recorded_at: string;
+}
+
+export interface UserDataRepository {
+  /** Up to `limit` of the owner's rows of `table`, in id order, after the id `after`. */
+  page(userId: string, table: UserDataTable, after: string | undefined, limit: number): Promise<UserDataRow[]>;
+  /** The progress history of these goals of the owner, oldest first per goal. */
+  goalHistory(userId: string, goalIds: string[]): Promise<(GoalHistoryRow & { goal_id: string })[]>;
+  /** Which of these ids already belong to another account (tables whose ids are global). */
+  foreignIds(userId: string, table: UserDataTable, ids: string[]): Promise<Set<string>>;
+  /** Inserts the rows for the owner, or updates the owner's rows with the same ids. */
+  upsert(userId: string, table: UserDataTable, rows: UserDataRow[]): Promise<void>;
+  /** Makes the goal's history exactly `entries` (left untouched when it already is). */
+  replaceGoalHistory(userId: string, goalId: string, entries: GoalHistoryRow[]): Promise<void>;
+}
+
 export interface DailySummariesRepository {
   /** One summary per user and date: a second write for the date replaces the content, keeping id and created_at. */
   upsert(summary: DailySummary): Promise<void>;
@@ -155,6 +220,10 @@ export interface JobsRepository {
   runningOwners(): Promise<string[]>;
   /** Queues again every job `owner` holds (a worker known to be dead); returns how many. */
   releaseOwner(owner: string, now: string): Promise<number>;
+  /** Per kind: queued, running and failed counts and the oldest due `run_at` (one grouped query). */
+  stats(now: string): Promise<JobKindStats[]>;
+  /** Queues a failed job again with fresh attempts, due at `now`. */
+  retry(id: string, now: string): Promise<RetryOutcome>;
 }
 
 export interface SearchRepository {
@@ -180,10 +249,65 @@ export interface SearchRepository {
   clearVectors(): Promise<void>;
 }
 
+/**
+ * MCP OAuth: clients, grants, codes and tokens. Codes and tokens are looked up by the SHA-256 of
+ * their value (the value itself is never stored); grants are read and revoked by their owner.
+ */
+export interface OAuthRepository {
+  insertClient(client: OAuthClient): Promise<void>;
+  findClient(id: string): Promise<OAuthClient | undefined>;
+  findGrant(userId: string, clientId: string, resource: string): Promise<OAuthGrant | undefined>;
+  /** Inserts the grant, or replaces scopes, status and timestamps of the one with its id. */
+  saveGrant(grant: OAuthGrant): Promise<void>;
+  /** The owner's active grants, newest first. */
+  listGrants(userId: string): Promise<OAuthGrant[]>;
+  getGrant(userId: string, id: string): Promise<OAuthGrant | undefined>;
+  /** Marks the owner's active grant revoked and revokes its tokens and unexchanged codes; false when there is none. */
+  revokeGrant(userId: string, id: string, now: string): Promise<boolean>;
+  /** Sets last_used_at unless it is already newer than `staleBefore`. */
+  touchGrant(id: string, now: string, staleBefore: string): Promise<void>;
+  insertCode(code: OAuthCode): Promise<void>;
+  findCode(codeHash: string): Promise<OAuthCode | undefined>;
+  /** Marks an unused code used; false when it was used already (a replay or a race lost). */
+  useCode(codeHash: string, now: string): Promise<boolean>;
+  insertToken(token: OAuthToken): Promise<void>;
+  findToken(tokenHash: string): Promise<OAuthToken | undefined>;
+  /** Marks an unused refresh token used and replaced; false when it was used already. */
+  useRefreshToken(tokenHash: string, now: string, replacedBy: string): Promise<boolean>;
+  /** Revokes every token of a family; returns how many were still live. */
+  revokeFamily(familyId: string, now: string): Promise<number>;
+  /** Records a refresh-token replay on the token. */
+  markReplay(tokenHash: string, now: string): Promise<void>;
+  /** Forgets codes and tokens that expired before `before`; returns how many. */
+  deleteExpired(before: string): Promise<number>;
+}
+
 export interface McpSessionsRepository {
   insert(session: McpSession): Promise<void>;
   get(id: string): Promise<McpSession | undefined>;
   delete(id: string): Promise<boolean>;
   /** Forgets sessions begun before `before`; returns how many. */
   deleteOlderThan(before: string): Promise<number>;
+}
+
+export interface ReceiversRepository {
+  /** The user's receiver URL token, if one was issued. */
+  token(userId: string): Promise<string | undefined>;
+  insertTokenIfAbsent(userId: string, token: string, now: string): Promise<void>;
+  /** Replaces the user's token: the old one stops matching in the same statement. */
+  replaceToken(userId: string, token: string, now: string): Promise<void>;
+  /** The owner of a receiver token. */
+  userForToken(token: string): Promise<string | undefined>;
+  addToInbox(entry: InboxEntry): Promise<void>;
+  inboxEntry(userId: string, id: string): Promise<InboxEntry | undefined>;
+  removeFromInbox(userId: string, id: string): Promise<void>;
+  /** Entries of the user still waiting to be processed. */
+  inboxSize(userId: string): Promise<number>;
+  /** Adds live segments to the user's buffer; a segment id already buffered is ignored. */
+  bufferSegments(userId: string, segments: BufferedSegment[]): Promise<void>;
+  /** The user's buffered segments in arrival order. */
+  bufferedSegments(userId: string): Promise<BufferedSegment[]>;
+  removeSegments(userId: string, segmentIds: string[]): Promise<void>;
+  /** Drops the user's segments received at or before `at`. */
+  removeSegmentsReceivedBy(userId: string, at: string): Promise<void>;
 }

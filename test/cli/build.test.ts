@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,5 +118,48 @@ describe('production build', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+  });
+});
+
+describe('npm start: build only when the sources changed', () => {
+  // A copy of the build's inputs inside node_modules/.cache (so the installed packages resolve),
+  // where a source can be changed without touching the project's own.
+  const copy = mkdtempSync(join(root, 'node_modules', '.cache', 'omi-build-stale-'));
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+  for (const input of ['src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs']) {
+    cpSync(join(root, input), join(copy, input), { recursive: true });
+  }
+  const bundle = join(copy, 'dist', 'main.js');
+  const build = async (...args: string[]) =>
+    (await run(process.execPath, [join(copy, 'scripts', 'build.mjs'), ...args], { cwd: copy, timeout: TIMEOUT })).stdout;
+
+  it('builds when dist/ is missing, skips when nothing changed, builds again after a source change', { timeout: 3 * TIMEOUT }, async () => {
+    expect(await build('--if-stale')).not.toContain('up to date');
+    const built = statSync(bundle).mtimeMs;
+    const stamp = readFileSync(join(copy, 'dist', '.build-stamp'), 'utf8');
+
+    expect(await build('--if-stale')).toContain('dist is up to date');
+    expect(statSync(bundle).mtimeMs).toBe(built);
+
+    const mainTs = join(copy, 'src', 'main.ts');
+    writeFileSync(mainTs, readFileSync(mainTs, 'utf8').replace("'omi-dev-api listening'", "'omi-dev-api listening (changed)'"));
+    expect(await build('--if-stale')).not.toContain('up to date');
+    expect(readFileSync(bundle, 'utf8')).toContain('omi-dev-api listening (changed)');
+    expect(readFileSync(join(copy, 'dist', '.build-stamp'), 'utf8')).not.toBe(stamp);
+    expect(await build('--if-stale')).toContain('dist is up to date');
+  });
+
+  it('npm run build always builds', { timeout: 2 * TIMEOUT }, async () => {
+    await build('--if-stale');
+    const before = statSync(bundle).mtimeMs;
+    expect(await build()).not.toContain('up to date');
+    expect(statSync(bundle).mtimeMs).toBeGreaterThan(before);
+  });
+
+  it('a deleted bundle is built again', { timeout: 2 * TIMEOUT }, async () => {
+    await build('--if-stale');
+    rmSync(bundle);
+    expect(await build('--if-stale')).not.toContain('up to date');
+    expect(statSync(bundle).size).toBeGreaterThan(0);
   });
 });

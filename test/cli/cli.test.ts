@@ -55,7 +55,7 @@ beforeAll(async () => {
   env = { OMI_DATABASE_URL: `sqlite:${join(dir, 'omi.db')}`, OMI_LOG_LEVEL: 'silent' };
   // The migrate tests need the file not to exist yet, so the HTTP app opens it afterwards.
   const first = await cli(['migrate']);
-  expect(first).toEqual({ code: 0, stdout: 'Applied 0001-foundation\nApplied 0002-conversations\nApplied 0003-search\nApplied 0004-mcp\nApplied 0005-list-indexes\nApplied 0006-keyword-index-per-kind\nApplied 0007-memory-list-anchors\n', stderr: '' });
+  expect(first).toEqual({ code: 0, stdout: 'Applied 0001-foundation\nApplied 0002-conversations\nApplied 0003-search\nApplied 0004-mcp\nApplied 0005-list-indexes\nApplied 0006-keyword-index-per-kind\nApplied 0007-memory-list-anchors\nApplied 0008-mcp-oauth\nApplied 0009-import-checkpoints\nApplied 0010-receivers\n', stderr: '' });
   http = await createTestContext(env);
 });
 

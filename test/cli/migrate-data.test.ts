@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,19 @@ async function populate(url: string): Promise<Fixture> {
     // An MCP key (a row of api_keys) and an MCP session.
     await services.mcpKeys.create(user.id, { name: 'assistant' });
     await storage.mcpSessions.insert({ id: 'mcp-session-1', userId: user.id, createdAt: '2026-03-04T16:00:00.000Z' });
+    // Webhook receivers: a URL token, an inbox entry waiting to be processed, a buffered live segment.
+    await storage.receivers.insertTokenIfAbsent(user.id, 'receiver-token-1', '2026-03-04T16:00:00.000Z');
+    await storage.receivers.addToInbox({ id: 'inbox-1', userId: user.id, kind: 'day_summary', omiUid: 'omi-1', payload: { summary: 'A day' }, receivedAt: '2026-03-04T16:00:00.000Z' });
+    await storage.receivers.bufferSegments(user.id, [
+      { segment: { id: 'seg-1', text: 'Hello', speaker: 'SPEAKER_00', speakerId: 0, isUser: true, personId: null, start: 0, end: 1.5 }, receivedAt: '2026-03-04T16:00:00.000Z', seq: 0 },
+    ]);
+    // An MCP OAuth client, its grant, a code (exchanged) and the tokens it issued.
+    const { client } = await services.mcpOAuth.clients.register({ client_name: 'Connector', redirect_uris: ['https://c.example/cb'], token_endpoint_auth_method: 'none' });
+    const verifier = 'v'.repeat(43);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorization = { response_type: 'code', client_id: client.id, redirect_uri: 'https://c.example/cb', code_challenge: challenge, code_challenge_method: 'S256' };
+    const code = new URL(await services.mcpOAuth.decide(user.id, 'https://omi.example', authorization, true)).searchParams.get('code')!;
+    await services.mcpOAuth.token({ grant_type: 'authorization_code', code, redirect_uri: 'https://c.example/cb', client_id: client.id, code_verifier: verifier });
 
     return {
       url,

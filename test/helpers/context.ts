@@ -45,17 +45,18 @@ let counter = 0;
  */
 export async function createTestContext(
   env: Record<string, string> = {},
-  options: Pick<ServiceOptions, 'processor' | 'log' | 'dailySummaryDelayMs'> = {},
+  options: Pick<ServiceOptions, 'processor' | 'log' | 'dailySummaryDelayMs'> & { consoleDir?: string } = {},
 ): Promise<TestContext> {
   const database = env.OMI_DATABASE_URL ? undefined : await freshDatabase(POSTGRES_TEST_URL ? 'postgres' : 'sqlite');
   const config = parseConfig({ OMI_DATABASE_URL: database?.url ?? 'sqlite::memory:', OMI_LOG_LEVEL: 'silent', ...env });
   const storage = await openStorage(config.databaseUrl);
   const clock = new TestClock();
   // Daily summaries run with the rest unless a test asks for the production delay.
-  const services = createServices(config, storage, { clock, dailySummaryDelayMs: 0, ...options });
+  const { consoleDir, ...serviceOptions } = options;
+  const services = createServices(config, storage, { clock, dailySummaryDelayMs: 0, ...serviceOptions });
   const jobs = new JobRunner(storage, services.jobs.handlers, clock, silentLog);
   const rateLimiter = new RateLimiter(new MemoryRateLimitStore(() => clock.now().getTime()), config.rateLimitMultiplier);
-  const app = await buildApp({ config, storage, services, rateLimiter });
+  const app = await buildApp({ config, storage, services, rateLimiter, ...(consoleDir !== undefined && { consoleDir }) });
   await app.ready();
 
   const call: TestContext['call'] = (method, url, token, body) =>

@@ -27,7 +27,7 @@ export interface OpenApiDocument {
   components: { schemas?: Record<string, JsonSchema>; securitySchemes?: Record<string, JsonSchema> };
 }
 
-export type Guard = 'developer-key' | 'session' | 'public';
+export type Guard = 'developer-key' | 'session' | 'mcp-key' | 'public';
 
 export interface Operation {
   method: string;
@@ -54,6 +54,7 @@ function guardOf(security: OpenApiOperation['security']): Guard {
   const schemes = (security ?? []).flatMap((requirement) => Object.keys(requirement));
   if (schemes.includes('developerApiKey')) return 'developer-key';
   if (schemes.includes('firebaseBearer')) return 'session';
+  if (schemes.includes('mcpApiKey')) return 'mcp-key';
   return 'public';
 }
 

@@ -5,6 +5,8 @@ export interface RunningServer {
   child: ChildProcess;
   url: string;
   exited: Promise<number | null>;
+  /** Every JSON log line written so far (and on, while it runs). */
+  logs: Record<string, unknown>[];
 }
 
 /**
@@ -18,12 +20,14 @@ export function startServerProcess(args: string[], options: SpawnOptions, childr
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let stderr = '';
+    const logs: Record<string, unknown>[] = [];
     child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; address?: string };
-        if (entry.msg === 'omi-dev-api listening' && entry.address) resolve({ child, url: entry.address, exited });
+        logs.push(entry);
+        if (entry.msg === 'omi-dev-api listening' && entry.address) resolve({ child, url: entry.address, exited, logs });
       } catch {
         // not a log line
       }

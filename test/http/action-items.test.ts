@@ -503,22 +503,32 @@ describe('PATCH /v1/dev/user/action-items/{action_item_id}', () => {
     expect(res.json().due_at).toBe('2026-03-10T23:00:00.000Z');
   });
 
-  it('treats due_at: null as not provided, so the due date stays', async () => {
+  it('clears the due date with due_at: null and leaves it when due_at is omitted (upstream PR #13029)', async () => {
     const { key } = await developer();
     const item = await create(key, { description: 'task', due_at: '2026-03-10T00:00:00Z' });
-    const res = await patch(key, item.id, { description: 'renamed', due_at: null });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ description: 'renamed', due_at: '2026-03-10T00:00:00.000Z' });
+    const renamed = await patch(key, item.id, { description: 'renamed' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ description: 'renamed', due_at: '2026-03-10T00:00:00.000Z' });
+
+    const cleared = await patch(key, item.id, { due_at: null });
+    expect(cleared.statusCode).toBe(200);
+    expectSpecResponse('updateActionItem', 200, cleared.json());
+    expect(cleared.json()).toMatchObject({ description: 'renamed', due_at: null, completed: false });
+    expect((await list(key)).find((i) => i.id === item.id)?.due_at).toBeNull();
+
+    const both = await patch(key, item.id, { description: 'again', due_at: null, completed: null });
+    expect(both.json()).toMatchObject({ description: 'again', due_at: null, completed: false });
   });
 
   it('returns 422 when no field is provided', async () => {
     const { key } = await developer();
-    const item = await create(key, { description: 'task' });
-    for (const body of [{}, { due_at: null }, { description: null, completed: null, due_at: null }]) {
+    const item = await create(key, { description: 'task', due_at: '2026-03-10T00:00:00Z' });
+    for (const body of [{}, { description: null, completed: null }]) {
       const res = await patch(key, item.id, body);
       expect(res.statusCode).toBe(422);
       expect(res.json()).toEqual({ detail: 'At least one field must be provided' });
     }
+    expect((await list(key)).find((i) => i.id === item.id)?.due_at).toBe('2026-03-10T00:00:00.000Z');
   });
 
   it('returns 422 when description is blank, and changes nothing', async () => {

@@ -263,6 +263,18 @@ describe('POST /v1/dev/user/ask', () => {
       });
       expect(ids(await askOk(ctx, key, { question: 'What did the dentist say last week?', timezone: 'UTC', limit: 10 }))).toEqual([oldDentist.id]);
     });
+
+    it('a bare month or weekday with no match that time answers from the matches of any date; "last June" stays strict', async () => {
+      // June 2024: "in June" is taken as June 2025 (the latest), when nothing was said about it.
+      const camping = await converse(ctx, key, 'We camped at Pfeiffer in Big Sur and saw whales from the cliffs.', '2024-06-20T18:00:00Z');
+      const loose = await askOk(ctx, key, { question: 'Where did we camp in June?', limit: 10 });
+      expect(ids(loose)).toEqual([camping.id]);
+      expect(loose.answer).toMatch(/Pfeiffer|Big Sur/);
+      expect(ids(await askOk(ctx, key, { question: 'Where did we see whales on Sunday?', limit: 10 }))).toEqual([camping.id]);
+      for (const question of ['Where did we camp last June?', 'Where did we camp in June 2025?', 'Where did we camp yesterday?']) {
+        expect(await askOk(ctx, key, { question }), question).toEqual({ answer: NO_MATCH_ANSWER, sources: [] });
+      }
+    });
   });
 
   describe('scopes', () => {

@@ -10,15 +10,23 @@ const operations = operationsOf(document);
 const bodyRoutes = operations.filter((op) => op.body !== undefined);
 
 let developer: Awaited<ReturnType<typeof ctx.developer>>;
+let mcpKey: string;
 
 beforeAll(async () => {
   developer = await ctx.developer();
+  mcpKey = (await ctx.services.mcpKeys.create(developer.userId, { name: 'errors' })).secret;
 });
 
 afterAll(() => ctx.close());
 
 const tokenFor = (op: Operation) =>
-  op.guard === 'developer-key' ? developer.key : op.guard === 'session' ? developer.session : undefined;
+  op.guard === 'developer-key'
+    ? developer.key
+    : op.guard === 'session'
+      ? developer.session
+      : op.guard === 'mcp-key'
+        ? mcpKey
+        : undefined;
 
 function raw(op: Operation, payload: string | Buffer | undefined, headers: Record<string, string> = {}) {
   const token = tokenFor(op);
@@ -103,6 +111,12 @@ describe('request bodies', () => {
 
       it('returns 413 with a detail for a body over the size limit', async () => {
         expectCleanError(await raw(op, 'x'.repeat(3 * 1024 * 1024), { 'content-type': 'application/json' }), 413);
+      });
+
+      it('returns 413 with a short detail for a body holding more JSON values than any route takes', async () => {
+        const response = await raw(op, `[${'0,'.repeat(30_000)}0]`, { 'content-type': 'application/json' });
+        expectCleanError(response, 413);
+        expect(response.body.length).toBeLessThan(200);
       });
 
       const schema = resolveSchema(document, op.body);
@@ -328,6 +342,14 @@ describe('NUL characters (U+0000), which PostgreSQL text cannot hold', () => {
     expect(res.json().detail).toEqual([
       { type: 'string_nul', loc: ['body', 'content'], msg: 'String should not contain NUL characters (\\u0000)', input: 'a\u0000b' },
     ]);
+  });
+
+  it('POST /v1/dev/user/memories › stores a lone surrogate (\\udfff) as U+FFFD, as every database does', async () => {
+    const res = await ctx.call('POST', '/v1/dev/user/memories', key, '{"content":"tea \\udfff time","tags":["\\ud800"]}');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ content: 'tea \uFFFD time' });
+    const list = await ctx.call('GET', '/v1/dev/user/memories', key);
+    expect(list.json()).toEqual(expect.arrayContaining([expect.objectContaining({ content: 'tea \uFFFD time' })]));
   });
 
   it('GET /v1/dev/user/action-items › returns 422 for a query value containing NUL', async () => {

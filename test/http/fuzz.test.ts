@@ -44,7 +44,9 @@ function expectWellFormed(response: LightMyRequestResponse, request: string): vo
 // ---- arbitraries -------------------------------------------------------------------------
 
 const printableAscii = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code));
-const percentJunk = fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4%A', '%00', '%C0%AF', '%FF%FE', '%2', '%25', '+', '%20', '[]', '%5B%5D', '%26%3D');
+const percentJunk = fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4%A', '%00', '%C0%AF', '%FF%FE', '%2', '%25', '+', '%20', '[]', '%5B%5D', '%26%3D', '%ED%A0%80', '%ED%BF%BF', 'hi%20%ED%B0%80');
+/** Lone UTF-16 surrogates, which no UTF-8 encoder can write and PostgreSQL's json type refuses. */
+const loneSurrogate = fc.constantFrom('\uD800', '\uDFFF', 'hi \uDFFF', '\uD83D tail', 'a\uDC00b', '\uDBFF\uDBFF');
 const numberish = fc.oneof(
   fc.integer().map(String),
   fc.double().map(String),
@@ -84,6 +86,8 @@ const pathId = fc.oneof(
 const nasty = fc.oneof(
   fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, -1e308, 1e308, 2 ** 53 + 2, '', ' ', '\u0000', '\uD800', '\u202E', []),
   fc.constantFrom<unknown>({}, [null], JSON.parse('{"__proto__": {"polluted": true}}'), '😀'.repeat(1000), 'x'.repeat(600)),
+  { arbitrary: loneSurrogate, weight: 2 },
+  loneSurrogate.map((key) => ({ [key]: key })),
   fc.integer({ min: 0, max: 1_000_000 }).map((n) => 'x'.repeat(n)),
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ unit: 'grapheme' }),
@@ -139,6 +143,8 @@ function rawBody(valid: unknown): fc.Arbitrary<string | Buffer> {
     fc.constantFrom('{', '[1,2', '{"a":1}{"b":2}', '\uFEFF{}', 'null', 'true', '1e999', '"x"', '[]', '{}', 'NaN', '<xml/>', 'a=b&c=d'),
     fc.constantFrom(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, `{"a":${'{"a":'.repeat(300)}1${'}'.repeat(301)}`),
     fc.constantFrom(`\uFEFF${json}`, ` \n${json}\n `, json.slice(0, -1), `${json}${json}`, Buffer.from(json, 'utf16le')),
+    // Every string of a valid body ending in an escaped lone surrogate (`"…\udfff"`).
+    fc.constantFrom(json.replace(/(?<!\\)"(?=[,}\]:])/g, (quote, at: number) => (json[at + 1] === ':' ? quote : `\\udfff${quote}`))),
   );
 }
 
@@ -147,10 +153,18 @@ function rawBody(valid: unknown): fc.Arbitrary<string | Buffer> {
 interface Credentials {
   key: string;
   session: string;
+  mcpKey?: string;
 }
 
 function inject(op: Operation, credentials: Credentials, url: string, payload?: string | Buffer, type?: string) {
-  const token = op.guard === 'developer-key' ? credentials.key : op.guard === 'session' ? credentials.session : undefined;
+  const token =
+    op.guard === 'developer-key'
+      ? credentials.key
+      : op.guard === 'session'
+        ? credentials.session
+        : op.guard === 'mcp-key'
+          ? credentials.mcpKey
+          : undefined;
   return ctx.app.inject({
     method: op.method as 'POST',
     url,
@@ -171,7 +185,12 @@ for (const op of operations) {
     let credentials: Credentials;
     beforeAll(async () => {
       if (op.guard === 'session') credentials = await ctx.developer();
-      else {
+      // The MCP REST routes get an MCP key; the MCP transport (JSON-RPC answers, endless GET
+      // streams) is fuzzed unauthenticated, as before.
+      else if (op.guard === 'mcp-key' && !op.operationId.startsWith('mcpStreamableHttp')) {
+        const { secret } = await ctx.services.mcpKeys.create(shared.userId, { name: `fuzz ${op.operationId}` });
+        credentials = { key: '', session: shared.session, mcpKey: secret };
+      } else {
         const { secret } = await ctx.services.apiKeys.create(shared.userId, { name: `fuzz ${op.operationId}`, scopes: ALL_SCOPES });
         credentials = { key: secret, session: shared.session };
       }
@@ -214,8 +233,11 @@ for (const op of operations) {
       }));
 
     if (op.pathParams.length > 0) {
+      // `/v1/mcp/<collection>/..` resolves to `/v1/mcp` itself, whose GET is the MCP transport's
+      // endless event stream: not a path id for these routes.
+      const ids = op.guard === 'mcp-key' ? pathId.filter((id) => !/^(\.|%2e){2}$/i.test(id)) : pathId;
       it('never fails on random path ids', () =>
-        run(pathId, async (id) => {
+        run(ids, async (id) => {
           const url = `${concretePath(op.path, id, true)}${sampleQuery(document, op)}`;
           expectWellFormed(await inject(op, credentials, url, validJson, validJson && 'application/json'), url.slice(0, 200));
         }));

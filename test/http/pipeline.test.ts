@@ -57,6 +57,10 @@ describe('the processing pipeline (offline)', () => {
     const items = (await ctx.call('GET', '/v1/dev/user/action-items', key)).json<WireActionItem[]>();
     expect(items.length).toBe(conversation.structured.action_items.length);
     expect(items.every((item) => item.conversation_id === id)).toBe(true);
+    // Extracted items get ids of the same form as created ones (20 letters and digits).
+    const manual = (await ctx.call('POST', '/v1/dev/user/action-items', key, { description: 'water the plants' })).json<WireActionItem>();
+    for (const item of [...items, manual]) expect(item.id).toMatch(/^[A-Za-z0-9]{20}$/);
+    await ctx.call('DELETE', `/v1/dev/user/action-items/${manual.id}`, key);
     const copy = items.find((item) => /copy/i.test(item.description));
     expect(copy?.due_at?.slice(0, 10)).toBe('2026-03-06');
 
@@ -152,6 +156,21 @@ describe('the processing pipeline (offline)', () => {
     expect((await ctx.call('GET', `/v1/dev/user/daily-summaries/${summary!.id}`, other.key)).statusCode).toBe(404);
     expect((await ctx.call('GET', '/v1/dev/user/daily-summaries', other.key)).json()).toEqual({ summaries: [] });
     expect((await ctx.call('GET', '/v1/dev/user/daily-summaries?start_date=yesterday', owner.key)).statusCode).toBe(422);
+    // As upstream's Query(30, ge=1, le=100) and Query(0, ge=0): out of range is FastAPI's 422, not clamped.
+    for (const [query, loc, type] of [
+      ['limit=0', 'limit', 'greater_than_equal'],
+      ['limit=101', 'limit', 'less_than_equal'],
+      ['offset=-1', 'offset', 'greater_than_equal'],
+    ] as const) {
+      const res = await ctx.call('GET', `/v1/dev/user/daily-summaries?${query}`, owner.key);
+      expect(res.statusCode).toBe(422);
+      expect(res.json<{ detail: { loc: string[]; type: string }[] }>().detail[0]).toMatchObject({ loc: ['query', loc], type });
+    }
+    for (const query of ['limit=1', 'limit=100', 'offset=0&start_date=2000-01-01&end_date=2999-12-31']) {
+      const res = await ctx.call('GET', `/v1/dev/user/daily-summaries?${query}`, owner.key);
+      expect(res.statusCode).toBe(200);
+      expect(res.json<{ summaries: { id: string }[] }>().summaries.map((s) => s.id)).toEqual([summary!.id]);
+    }
   });
 });
 

@@ -184,7 +184,10 @@ describe('POST /v1/mcp/sse reply modes', () => {
 describe('authentication on /v1/mcp/sse', () => {
   const expectChallenge = async (response: Response, detail: string) => {
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="omi-mcp"');
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/v1/mcp/sse", error="invalid_token", ` +
+        'error_description="Valid Omi MCP API key or OAuth bearer token required"',
+    );
     expect(await response.json()).toEqual({ detail });
   };
 

@@ -147,10 +147,8 @@ describe('OfflineProcessor › action items', () => {
         [2, 'Sounds good.'],
       ]),
     );
-    expect(named.structured.actionItems).toEqual([
-      { description: 'Follow up with Tom on sending the signed invoice', dueAt: '2025-03-14T23:59:00.000Z' },
-      { description: 'Update the forecast', dueAt: null },
-    ]);
+    // Speaker 1's own promise is theirs: the user neither asked for it nor took it on.
+    expect(named.structured.actionItems).toEqual([{ description: 'Follow up with Tom on sending the signed invoice', dueAt: '2025-03-14T23:59:00.000Z' }]);
   });
 
   it('leaves out a request the other person reports done', async () => {

@@ -95,6 +95,21 @@ describe.each(DATABASE_KINDS)('search storage contract (%s)', (kind) => {
     expect((await find('u-alice', 'memory', 'design review meetings'))[0]).toBe('m3');
   });
 
+  it('conversations › a rare word outweighs a common one said many times (IDF, on every database)', async () => {
+    const said = (id: string, text: string) =>
+      storage.conversations.insert(
+        conversation('u-alice', id, {
+          title: 'Catching up',
+          overview: 'A chat',
+          segments: [{ id: 's1', text, speaker: 'SPEAKER_00', speakerId: 0, isUser: true, personId: null, start: 0, end: 2 }],
+        }),
+      );
+    await said('c1', 'Jordan said hi. Jordan called again, Jordan is always calling about Jordan things.');
+    for (const id of ['c2', 'c3', 'c4', 'c5']) await said(id, `Jordan mentioned the weather on day ${id}`);
+    await said('c6', 'We brought home a corgi puppy');
+    expect((await find('u-alice', 'conversation', 'What breed is the corgi Jordan got?'))[0]).toBe('c6');
+  });
+
   it('a write rolled back leaves nothing in the index', async () => {
     await expect(
       storage.transaction(async (tx) => {

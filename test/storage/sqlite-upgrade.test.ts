@@ -36,6 +36,13 @@ it('0006 rebuilds the keyword index per kind from the rows of an older database'
   for (const kind of ['memory', 'conversation', 'action_item']) raw.exec(`drop table search_fts_${kind}`);
   raw.exec(`create virtual table search_fts using fts5(title, summary, body, content = '', contentless_delete = 1)`);
   raw.exec(`delete from kysely_migration where name in ('0006-keyword-index-per-kind', '0007-memory-list-anchors')`);
+  // Migrations apply in order, so the ones after 0007 are undone as well (their tables dropped).
+  for (const table of ['oauth_tokens', 'oauth_codes', 'oauth_grants', 'oauth_clients']) raw.exec(`drop table ${table}`);
+  raw.exec(`delete from kysely_migration where name = '0008-mcp-oauth'`);
+  for (const table of ['receiver_segments', 'receiver_inbox', 'receiver_tokens']) raw.exec(`drop table ${table}`);
+  raw.exec(`delete from kysely_migration where name = '0010-receivers'`);
+  raw.exec('drop table import_checkpoints');
+  raw.exec(`delete from kysely_migration where name = '0009-import-checkpoints'`);
   raw.close();
 
   storage = await openStorage(url);

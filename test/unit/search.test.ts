@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EmbeddingsError, OpenAiEmbeddingsClient } from '../../src/processing/embeddings/embeddings-client.ts';
-import { reciprocalRankFusion } from '../../src/modules/search/fusion.ts';
+import { reciprocalRankFusion, scoreFusion } from '../../src/modules/search/fusion.ts';
+import { passagesOf, rerankByPassage } from '../../src/modules/search/passages.ts';
 import { hasContentWords, parseKeywordQuery } from '../../src/modules/search/query-terms.ts';
 import { nearest, pack, VectorCache } from '../../src/modules/search/vector-cache.ts';
 import { FAKE_EMBEDDING_MODEL, startFakeEmbeddings } from '../helpers/fake-embeddings.ts';
@@ -57,6 +58,48 @@ describe('reciprocalRankFusion', () => {
   it('keeps a single list in order', () => {
     const list = ['x', 'y', 'z'].map((id, i) => ({ id, score: 3 - i }));
     expect(reciprocalRankFusion([list]).map((h) => h.id)).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('scoreFusion', () => {
+  const keyword = [{ id: 'clear', score: 10 }, { id: 'close-a', score: 5 }, { id: 'close-b', score: 4.9 }];
+
+  it('keeps a clear keyword winner first; vectors settle close calls and add documents without the words', () => {
+    const vector = [{ id: 'close-b', score: 0.9 }, { id: 'semantic', score: 0.85 }, { id: 'clear', score: 0.3 }];
+    const fused = scoreFusion(keyword, vector, 0.2);
+    expect(fused.map((h) => h.id)).toEqual(['clear', 'close-b', 'close-a', 'semantic']);
+    for (const hit of fused) expect(hit.score).toBeGreaterThan(0);
+    for (const hit of fused) expect(hit.score).toBeLessThanOrEqual(1);
+  });
+
+  it('scores 1 only for first in both, and is the keyword order when vectors found nothing', () => {
+    expect(scoreFusion(keyword, [{ id: 'clear', score: 0.7 }], 0.2)[0]).toEqual({ id: 'clear', score: 1 });
+    expect(scoreFusion(keyword, [], 0.2).map((h) => h.id)).toEqual(['clear', 'close-a', 'close-b']);
+    expect(scoreFusion([], [], 0.2)).toEqual([]);
+  });
+});
+
+describe('passages', () => {
+  it('splits a transcript into overlapping windows after the summary', () => {
+    expect(passagesOf(['a', 'b', 'c', 'd', 'e', 'f'], 'Title. Overview')).toEqual(['Title. Overview', 'a b c d', 'c d e f']);
+    expect(passagesOf(['a', 'b'])).toEqual(['a b']);
+    expect(passagesOf([], '  ')).toEqual([]);
+  });
+
+  it('ranks the conversation where the words come together above one where they are far apart', () => {
+    const filler = Array.from({ length: 12 }, (_, i) => `the weather was grey again on day ${i}`);
+    const apart = [...filler.slice(0, 6), 'we named the goldfish', ...filler.slice(6), 'the new puppy sleeps a lot'];
+    const together = [...filler.slice(0, 3), 'we brought home a puppy', 'and named him Biscuit', ...filler.slice(3, 5)];
+    // The keyword index put the scattered one first (more words, a longer text).
+    const hits = [{ id: 'apart', score: 3 }, { id: 'together', score: 2.6 }, { id: 'unread', score: 1 }];
+    const docs = [
+      { id: 'apart', passages: passagesOf(apart) },
+      { id: 'together', passages: passagesOf(together) },
+    ];
+    const ranked = rerankByPassage(hits, docs, ['name', 'puppy']);
+    expect(ranked.map((h) => h.id)).toEqual(['together', 'apart', 'unread']);
+    // Without query words there is nothing to re-rank by.
+    expect(rerankByPassage(hits, docs, []).map((h) => h.id)).toEqual(['apart', 'together', 'unread']);
   });
 });
 

@@ -19,6 +19,17 @@ export const POLICIES = {
   'dev:key_read': 120,
   // The hosted MCP server's transport (§14.1), per user rather than per key.
   'mcp:sse': 2000,
+  // The MCP REST routes under /v1/mcp/* (§14.1, §14.4), per MCP key.
+  'mcp:read': 300,
+  'mcp:memories_read': 120,
+  'mcp:memories_write': 120,
+  'memories:create': 60,
+  'action_items:write': 120,
+  // MCP OAuth dynamic client registration (POST /register), per client address.
+  'oauth:register': 20,
+  // Receivers of the Omi app's developer webhooks, per receiver token: live transcripts arrive
+  // about once a second while the app records (3,600 an hour), so twice that leaves headroom.
+  'receivers:deliver': 7200,
 } as const;
 
 export type PolicyName = keyof typeof POLICIES;

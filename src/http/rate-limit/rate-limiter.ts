@@ -1,4 +1,5 @@
 import { AppError, unavailable } from '../../lib/errors.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { effectiveLimit, type PolicyName, WINDOW_SECONDS } from './policies.ts';
 import type { RateLimitStore } from './store.ts';
 
@@ -12,10 +13,19 @@ export interface RateLimitOutcome {
  * store cannot answer, the request is refused with 503 (upstream fails closed on API-key routes).
  */
 export class RateLimiter {
+  /** Sign-in and sign-up throttling; off with the rest when the multiplier is 0. */
+  readonly login: LoginThrottle;
+
   constructor(
     private readonly store: RateLimitStore,
     private readonly multiplier: number,
-  ) {}
+    private readonly loginStore: RateLimitStore = store,
+  ) {
+    this.login = new LoginThrottle(loginStore, multiplier > 0);
+  }
+
+  /** Told the policy of every request refused with 429 (the /metrics counter). */
+  onRejected: ((policy: PolicyName) => void) | undefined;
 
   get enabled(): boolean {
     return this.multiplier > 0;
@@ -39,6 +49,7 @@ export class RateLimiter {
       ratelimit: `"${policy}";r=${remaining};t=${result.resetSeconds}`,
     };
     if (result.count > limit) {
+      this.onRejected?.(policy);
       throw new AppError('rate_limited', `Rate limit exceeded. Try again in ${result.resetSeconds}s.`, {
         ...headers,
         'retry-after': String(result.resetSeconds),
@@ -47,7 +58,8 @@ export class RateLimiter {
     return { headers };
   }
 
-  close(): Promise<void> {
-    return this.store.close();
+  async close(): Promise<void> {
+    if (this.loginStore !== this.store) await this.loginStore.close();
+    await this.store.close();
   }
 }

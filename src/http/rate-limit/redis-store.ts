@@ -17,7 +17,28 @@ end
 return {count, ttl}
 `;
 
-type RedisWithHit = Redis & { rateLimitHit(key: string, windowSeconds: number): Promise<[number, number]> };
+/** Every key's count and seconds left in one round trip (a missing key: 0 and -2). */
+const PEEK = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[2 * i - 1] = tonumber(redis.call('GET', key) or '0')
+  out[2 * i] = redis.call('TTL', key)
+end
+return out
+`;
+
+/** Takes one hit back, never below 0, and never creates a key. */
+const RELEASE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
+type RedisWithHit = Redis & {
+  rateLimitRelease(key: string): Promise<number>;
+  rateLimitHit(key: string, windowSeconds: number): Promise<[number, number]>;
+  rateLimitPeek(...args: [number, ...string[]]): Promise<number[]>;
+};
 
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: RedisWithHit;
@@ -32,6 +53,8 @@ export class RedisRateLimitStore implements RateLimitStore {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     }) as RedisWithHit;
     this.redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT });
+    this.redis.defineCommand('rateLimitPeek', { lua: PEEK });
+    this.redis.defineCommand('rateLimitRelease', { numberOfKeys: 1, lua: RELEASE });
     // Connection errors are answered per request (503); they must not crash the process.
     this.redis.on('error', () => {});
   }
@@ -49,6 +72,23 @@ export class RedisRateLimitStore implements RateLimitStore {
   async hit(key: string, windowSeconds: number) {
     const [count, ttl] = await this.redis.rateLimitHit(key, windowSeconds);
     return { count, resetSeconds: Math.max(1, ttl) };
+  }
+
+  async peek(keys: readonly string[]) {
+    if (keys.length === 0) return [];
+    const flat = await this.redis.rateLimitPeek(keys.length, ...keys);
+    return keys.map((_, i) => {
+      const count = Number(flat[2 * i] ?? 0);
+      return { count, resetSeconds: count > 0 ? Math.max(1, Number(flat[2 * i + 1] ?? 1)) : 0 };
+    });
+  }
+
+  async release(key: string) {
+    await this.redis.rateLimitRelease(key);
+  }
+
+  async clear(key: string) {
+    await this.redis.del(key);
   }
 
   async close() {

@@ -11,16 +11,22 @@ const presentSession = (grant: SessionGrant) => ({
   user: { id: grant.user.id, email: grant.user.email, name: grant.user.name },
 });
 
-export const accountsRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { services }) => {
+const tooMany = Type.Object({ detail: Type.String() }, { description: 'Too many attempts from this address; see `Retry-After`.' });
+
+export const accountsRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { config, services, rateLimiter }) => {
   app.post('/v1/auth/login', {
     schema: {
       operationId: 'login',
       summary: 'Sign in',
       tags: ['Accounts'],
       body: LoginRequest,
-      response: { 200: SessionResponse },
+      response: { 200: SessionResponse, 429: tooMany },
     },
-    handler: async (request) => presentSession(await services.accounts.login(request.body.email, request.body.password)),
+    // Failed sign-ins are throttled per account and address (http/rate-limit/login-throttle.ts).
+    handler: async (request) => {
+      const { email, password } = request.body;
+      return presentSession(await rateLimiter.login.attempt(email, request.ip, () => services.accounts.login(email, password)));
+    },
   });
 
   app.post('/v1/auth/signup', {
@@ -29,9 +35,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { 
       summary: 'Create an account (when OMI_ALLOW_SIGNUP=true)',
       tags: ['Accounts'],
       body: SignupRequest,
-      response: { 200: SessionResponse },
+      response: { 200: SessionResponse, 429: tooMany },
     },
-    handler: async (request) => presentSession(await services.accounts.signup(request.body)),
+    handler: async (request) => {
+      if (config.allowSignup) await rateLimiter.login.signup(request.ip);
+      return presentSession(await services.accounts.signup(request.body));
+    },
   });
 
   app.post('/v1/auth/logout', {

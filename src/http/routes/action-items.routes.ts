@@ -79,7 +79,7 @@ export const actionItemsRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app,
       summary: 'Update Action Item',
       description:
         'Update an action item. Send any of `description`, `completed` (true stamps `completed_at`, false ' +
-        'clears it) and `due_at`. As upstream, `due_at: null` leaves the due date unchanged.',
+        'clears it) and `due_at`: `"due_at": null` clears the due date, an omitted `due_at` leaves it unchanged.',
       tags,
       params: ActionItemIdParams,
       body: UpdateActionItemRequest,

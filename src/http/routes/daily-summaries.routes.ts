@@ -21,7 +21,8 @@ export const dailySummariesRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (a
       description:
         'Summaries of the days that have conversations, newest first, as `{"summaries": [...]}`. A day’s ' +
         'summary is (re)generated in the background whenever one of its conversations is created, changed ' +
-        'or deleted. `start_date` / `end_date` are inclusive YYYY-MM-DD (UTC days); `limit` is clamped to 1..100.',
+        'or deleted. `start_date` / `end_date` are inclusive YYYY-MM-DD (UTC days); `limit` is 1..100 (default 30) ' +
+        'and `offset` at least 0: anything else is a 422.',
       tags,
       querystring: ListDailySummariesQuery,
       response: { 200: DailySummaryList },

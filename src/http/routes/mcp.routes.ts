@@ -4,20 +4,26 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { toIso } from '../../lib/time.ts';
-import { DEV_KEY_PREFIX } from '../../modules/api-keys/api-keys.service.ts';
 import { MCP_INVALID_KEY } from '../../modules/mcp-keys/mcp-keys.service.ts';
+import {
+  DEV_KEY_ON_MCP_ROUTE,
+  HOW_TO_CREATE_MCP_KEY,
+  McpCredentialError,
+  resolveMcpPrincipal,
+} from '../../modules/mcp-keys/mcp-principal.ts';
 import type { McpPrincipal } from '../../modules/mcp-keys/mcp-keys.types.ts';
 import { sendError } from '../errors.ts';
-import { exceedsDepth } from '../validation.ts';
+import { mcpChallenge, publicBase } from './oauth-metadata.ts';
+import { scanJson } from '../json-body.ts';
 
+/** Upstream's canonical MCP endpoint; the legacy `/v1/mcp/sse` stays as an alias served identically. */
+export const MCP_CANONICAL_ENDPOINT = '/v1/mcp';
 export const MCP_ENDPOINT = '/v1/mcp/sse';
 export const MCP_PROTOCOL_VERSION = '2025-03-26';
 /** A session is known for this long after its `initialize`. */
 const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
-export const DEV_KEY_ON_MCP_ROUTE =
-  'Developer API keys (omi_dev_...) only authenticate the Developer API endpoints under /v1/dev/. ' +
-  'The MCP server requires an MCP API key (omi_mcp_...), created in Settings -> Developer -> MCP.';
+export { DEV_KEY_ON_MCP_ROUTE };
 
 /**
  * How often GET /v1/mcp/sse sends `event: ping`. Thirty seconds in production; a test may lower
@@ -27,8 +33,8 @@ export const mcpStreamSettings = { pingIntervalMs: 30_000 };
 
 const SESSION_HEADER = 'mcp-session-id';
 
-const INFO = {
-  endpoint: MCP_ENDPOINT,
+const info = (endpoint: string) => ({
+  endpoint,
   transport: 'streamable-http',
   protocol_version: MCP_PROTOCOL_VERSION,
   authentication: {
@@ -36,11 +42,11 @@ const INFO = {
     api_key: { header: 'Authorization', format: 'Bearer <api_key>' },
   },
   instructions: {
-    step1: 'Create an MCP API key in the Omi app: Settings -> Developer -> MCP.',
-    step2: `Point your MCP client at ${MCP_ENDPOINT} on this server (Streamable HTTP transport).`,
+    step1: `Create an MCP API key: ${HOW_TO_CREATE_MCP_KEY}.`,
+    step2: `Point your MCP client at ${endpoint} on this server (Streamable HTTP transport).`,
     step3: 'Send the key in every request as the header "Authorization: Bearer <api_key>".',
   },
-};
+});
 
 const SseInfo = {
   type: 'object',
@@ -55,14 +61,10 @@ const SseInfo = {
 } as const;
 
 const AUTH_NOTE =
-  'Authenticated with an MCP API key: `Authorization: Bearer omi_mcp_…` (Developer API keys are refused). ' +
+  'Authenticated with an MCP API key: `Authorization: Bearer omi_mcp_…` (Developer API keys are refused), or an ' +
+  'MCP OAuth access token (`omi_oat_…`, tools limited to its scopes; a 401 names the protected-resource metadata). ' +
   'Rate limit `mcp:sse`: 2000 requests per hour per user.';
 
-/**
- * The challenge answered with every 401. Upstream also names OAuth protected-resource metadata;
- * this server has no OAuth (keys only), so it names no metadata a client would fail to find.
- */
-const CHALLENGE = { 'www-authenticate': 'Bearer realm="omi-mcp"' };
 
 /**
  * The MCP SDK (and the zod schemas of the tools) is loaded on the first MCP request rather than at
@@ -75,7 +77,6 @@ const loadMcpRuntime = () =>
     ([transport, server]) => ({ ...transport, ...server }),
   ));
 
-const unauthorizedMcp = (detail: string) => new AppError('unauthorized', detail, CHALLENGE);
 
 function token(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization?.trim();
@@ -90,7 +91,7 @@ function token(request: FastifyRequest): string | undefined {
  * and the legacy GET ping stream. Auth happens here rather than in the route guard: MCP keys
  * are a different family, and every 401 carries a WWW-Authenticate challenge.
  */
-export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { services, storage, rateLimiter }) => {
+export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { config, services, storage, rateLimiter }) => {
   // MCP bodies are JSON-RPC; a malformed one is a 400 here, not FastAPI's 422, and only after auth.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, String(body)));
@@ -102,16 +103,26 @@ export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { services, st
     streams.clear();
   });
 
+  /**
+   * Every 401 carries a challenge naming the protected-resource metadata of the endpoint's own
+   * path, from which an OAuth client (Claude, ChatGPT) discovers how to get a token.
+   */
+  const unauthorizedMcp = (request: FastifyRequest, detail: string) => {
+    const endpoint = request.routeOptions.url === MCP_ENDPOINT ? MCP_ENDPOINT : MCP_CANONICAL_ENDPOINT;
+    const challenge = mcpChallenge(publicBase(config, request), endpoint, 'Valid Omi MCP API key or OAuth bearer token required');
+    return new AppError('unauthorized', detail, { 'www-authenticate': challenge });
+  };
+
   async function authenticate(request: FastifyRequest): Promise<{ principal: McpPrincipal; headers: Record<string, string> }> {
-    const secret = token(request);
-    if (!secret) throw unauthorizedMcp(MCP_INVALID_KEY);
-    if (secret.startsWith(DEV_KEY_PREFIX)) throw unauthorizedMcp(DEV_KEY_ON_MCP_ROUTE);
     let principal: McpPrincipal;
     try {
-      principal = await services.mcpKeys.authenticate(secret);
+      // Either endpoint: an OAuth token for /v1/mcp or /v1/mcp/sse is accepted on both.
+      const endpoint = request.routeOptions.url === MCP_ENDPOINT ? MCP_ENDPOINT : MCP_CANONICAL_ENDPOINT;
+      const base = publicBase(config, request);
+      principal = await resolveMcpPrincipal(services, token(request), { oauthResource: `${base}${endpoint}` });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'unauthorized') throw unauthorizedMcp(MCP_INVALID_KEY);
-      throw error;
+      if (!(error instanceof McpCredentialError)) throw error;
+      throw unauthorizedMcp(request, error.problem === 'developer_key' ? DEV_KEY_ON_MCP_ROUTE : MCP_INVALID_KEY);
     }
     const { headers } = await rateLimiter.check('mcp:sse', principal.userId);
     return { principal, headers };
@@ -131,119 +142,133 @@ export const mcpRoutes: FastifyPluginAsync<AppDeps> = async (app, { services, st
     for (const [name, value] of Object.entries(headers)) reply.raw.setHeader(name, value);
   };
 
-  app.post(MCP_ENDPOINT, {
-    config: { auth: 'mcp-key' },
-    schema: {
-      operationId: 'mcpStreamableHttpPost',
-      summary: 'MCP Streamable HTTP: send JSON-RPC messages',
-      description:
-        'One JSON-RPC 2.0 message or a batch. Replies as an SSE stream when Accept includes text/event-stream, ' +
-        'else as JSON; notifications alone get 202. `initialize` returns a new `Mcp-Session-Id` header. ' +
-        AUTH_NOTE,
-      tags: ['MCP'],
-      response: {
-        200: { description: 'JSON-RPC response(s)', type: 'object', additionalProperties: true },
-        202: { description: 'Notifications accepted', type: 'null' },
-      },
-    },
-    handler: async (request, reply) => {
-      const { principal, headers } = await authenticate(request);
-      const text = typeof request.body === 'string' ? request.body : '';
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return sendError(reply, 400, 'Invalid JSON body', headers);
-      }
-      if (exceedsDepth(body)) return sendError(reply, 400, 'Invalid JSON body', headers);
+  const postMessages = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { principal, headers } = await authenticate(request);
+    const text = typeof request.body === 'string' ? request.body : '';
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return sendError(reply, 400, 'Invalid JSON body', headers);
+    }
+    // Bounded like every other body; lone surrogates become U+FFFD, so every database stores the same text.
+    const scan = scanJson(body, text);
+    if (scan.problem === 'depth' || scan.problem === 'values') return sendError(reply, 400, 'Invalid JSON body', headers);
 
-      const { createMcpServer, handleMcpPost, isInitialize } = await loadMcpRuntime();
-      if (isInitialize(body)) {
-        const id = randomUUID();
-        const now = new Date();
-        // Most clients never DELETE their session: old ones are cleared as new ones begin.
-        await storage.mcpSessions.deleteOlderThan(toIso(new Date(now.getTime() - SESSION_TTL_MS)));
-        await storage.mcpSessions.insert({ id, userId: principal.userId, createdAt: toIso(now) });
-        headers['mcp-session-id'] = id;
-      } else {
-        await checkSession(request, principal);
-      }
-
-      const server = createMcpServer(services, principal, request.log);
-      reply.hijack();
-      setHeaders(reply, headers);
-      try {
-        await handleMcpPost(server, request.raw, reply.raw, body, {
-          onError: (error) => request.log.debug({ err: error }, 'mcp transport'),
-        });
-      } catch (error) {
-        request.log.error({ err: error }, 'mcp request failed');
-        if (!reply.raw.headersSent) {
-          reply.raw.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-          reply.raw.end(JSON.stringify({ detail: 'Internal Server Error' }));
-        } else reply.raw.end();
-      }
-    },
-  });
-
-  app.get(MCP_ENDPOINT, {
-    config: { auth: 'mcp-key' },
-    schema: {
-      operationId: 'mcpStreamableHttpStream',
-      summary: 'MCP: server-sent event stream (pings)',
-      description: `An endless \`text/event-stream\` sending \`event: ping\` every 30 seconds, for older SSE clients. ${AUTH_NOTE}`,
-      tags: ['MCP'],
-      response: { 200: { description: 'text/event-stream of ping events', type: 'string' } },
-    },
-    handler: async (request, reply) => {
-      const { principal, headers } = await authenticate(request);
+    const { createMcpServer, handleMcpPost, isInitialize } = await loadMcpRuntime();
+    if (isInitialize(body)) {
+      const id = randomUUID();
+      const now = new Date();
+      // Most clients never DELETE their session: old ones are cleared as new ones begin.
+      await storage.mcpSessions.deleteOlderThan(toIso(new Date(now.getTime() - SESSION_TTL_MS)));
+      await storage.mcpSessions.insert({ id, userId: principal.userId, createdAt: toIso(now) });
+      headers['mcp-session-id'] = id;
+    } else {
       await checkSession(request, principal);
-      reply.hijack();
-      const res = reply.raw;
-      setHeaders(reply, headers);
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.flushHeaders();
-      const timer = setInterval(() => res.write('event: ping\ndata: {}\n\n'), mcpStreamSettings.pingIntervalMs);
-      streams.add(res);
-      res.on('close', () => {
-        clearInterval(timer);
-        streams.delete(res);
-      });
-    },
-  });
+    }
 
-  app.delete(MCP_ENDPOINT, {
-    config: { auth: 'mcp-key' },
-    schema: {
-      operationId: 'mcpStreamableHttpDeleteSession',
-      summary: 'MCP: end a session',
-      description: `Ends the session named by the \`Mcp-Session-Id\` header. ${AUTH_NOTE}`,
-      tags: ['MCP'],
-      response: { 204: { description: 'Session ended', type: 'null' } },
-    },
-    handler: async (request, reply) => {
-      const { principal, headers } = await authenticate(request);
-      reply.headers(headers);
-      const id = await checkSession(request, principal);
-      if (id === undefined) return sendError(reply, 400, 'Mcp-Session-Id header required');
-      await storage.mcpSessions.delete(id);
-      return reply.code(204).send();
-    },
-  });
+    const server = createMcpServer(services, principal, request.log);
+    reply.hijack();
+    setHeaders(reply, headers);
+    try {
+      await handleMcpPost(server, request.raw, reply.raw, body, {
+        onError: (error) => request.log.debug({ err: error }, 'mcp transport'),
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'mcp request failed');
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        reply.raw.end(JSON.stringify({ detail: 'Internal Server Error' }));
+      } else reply.raw.end();
+    }
+  };
 
-  app.get(`${MCP_ENDPOINT}/info`, {
-    schema: {
-      operationId: 'mcpServerInfo',
-      summary: 'MCP: how to connect',
-      description: 'Public: the endpoint, transport, protocol version and how to authenticate.',
-      tags: ['MCP'],
-      response: { 200: SseInfo },
-    },
-    handler: async () => INFO,
-  });
+  const openStream = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { principal, headers } = await authenticate(request);
+    await checkSession(request, principal);
+    reply.hijack();
+    const res = reply.raw;
+    setHeaders(reply, headers);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    const timer = setInterval(() => res.write('event: ping\ndata: {}\n\n'), mcpStreamSettings.pingIntervalMs);
+    streams.add(res);
+    res.on('close', () => {
+      clearInterval(timer);
+      streams.delete(res);
+    });
+  };
+
+  const endSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { principal, headers } = await authenticate(request);
+    reply.headers(headers);
+    const id = await checkSession(request, principal);
+    if (id === undefined) return sendError(reply, 400, 'Mcp-Session-Id header required');
+    await storage.mcpSessions.delete(id);
+    return reply.code(204).send();
+  };
+
+  /** Registers the transport at one path; both paths share sessions, auth and rate limit. */
+  const serveAt = (endpoint: string, suffix: string, note: string) => {
+    app.post(endpoint, {
+      config: { auth: 'mcp-key' },
+      schema: {
+        operationId: `mcpStreamableHttpPost${suffix}`,
+        summary: `MCP Streamable HTTP: send JSON-RPC messages${note}`,
+        description:
+          'One JSON-RPC 2.0 message or a batch. Replies as an SSE stream when Accept includes text/event-stream, ' +
+          'else as JSON; notifications alone get 202. `initialize` returns a new `Mcp-Session-Id` header. ' +
+          AUTH_NOTE,
+        tags: ['MCP'],
+        response: {
+          200: { description: 'JSON-RPC response(s)', type: 'object', additionalProperties: true },
+          202: { description: 'Notifications accepted', type: 'null' },
+        },
+      },
+      handler: postMessages,
+    });
+
+    app.get(endpoint, {
+      config: { auth: 'mcp-key' },
+      schema: {
+        operationId: `mcpStreamableHttpStream${suffix}`,
+        summary: `MCP: server-sent event stream (pings)${note}`,
+        description: `An endless \`text/event-stream\` sending \`event: ping\` every 30 seconds, for older SSE clients. ${AUTH_NOTE}`,
+        tags: ['MCP'],
+        response: { 200: { description: 'text/event-stream of ping events', type: 'string' } },
+      },
+      handler: openStream,
+    });
+
+    app.delete(endpoint, {
+      config: { auth: 'mcp-key' },
+      schema: {
+        operationId: `mcpStreamableHttpDeleteSession${suffix}`,
+        summary: `MCP: end a session${note}`,
+        description: `Ends the session named by the \`Mcp-Session-Id\` header. ${AUTH_NOTE}`,
+        tags: ['MCP'],
+        response: { 204: { description: 'Session ended', type: 'null' } },
+      },
+      handler: endSession,
+    });
+
+    app.get(`${endpoint}/info`, {
+      schema: {
+        operationId: `mcpServerInfo${suffix}`,
+        summary: `MCP: how to connect${note}`,
+        description: 'Public: the endpoint, transport, protocol version and how to authenticate.',
+        tags: ['MCP'],
+        response: { 200: SseInfo },
+      },
+      handler: async () => info(endpoint),
+    });
+  };
+
+  serveAt(MCP_CANONICAL_ENDPOINT, 'Canonical', '');
+  serveAt(MCP_ENDPOINT, '', ' (legacy alias)');
 };

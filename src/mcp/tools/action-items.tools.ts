@@ -1,28 +1,15 @@
 import { z } from 'zod';
 import { parseDateTime } from '../../lib/time.ts';
 import { presentActionItem } from '../../modules/action-items/action-items.presenter.ts';
-import type { ActionItem } from '../../modules/action-items/action-items.types.ts';
 import { pageSize, parseBound, searchable } from './arguments.ts';
 import { invalidArguments, pageOf, startPage } from './results.ts';
+import { actionItemsPage } from './action-item-pages.ts';
 import { addTool, DESTRUCTIVE, READ_ONLY, WRITE, type ToolContext } from './tool-context.ts';
-
-/** Items read per step, and at most, when filtering by due date (which the database query cannot). */
-const SCAN_PAGE = 1000;
-const SCAN_CAP = 10_000;
 
 const dueAt = z.string().optional().describe('Due date: YYYY-MM-DD or an ISO 8601 date-time');
 
 export function registerActionItemTools(ctx: ToolContext): void {
   const { services, userId } = ctx;
-
-  const scan = async (completed: boolean | undefined) => {
-    const all: ActionItem[] = [];
-    for (;;) {
-      const rows = await services.actionItems.list(userId, { completed, limit: SCAN_PAGE, offset: all.length });
-      all.push(...rows);
-      if (rows.length < SCAN_PAGE || all.length >= SCAN_CAP) return all;
-    }
-  };
 
   addTool(
     ctx,
@@ -49,15 +36,7 @@ export function registerActionItemTools(ctx: ToolContext): void {
       const limit = pageSize(args.limit, 100, 500);
       const from = parseBound(filters.due_start_date, 'due_start_date', false);
       const to = parseBound(filters.due_end_date, 'due_end_date', true);
-      let rows: ActionItem[];
-      if (from === undefined && to === undefined) {
-        rows = await services.actionItems.list(userId, { completed: filters.completed, limit: limit + 1, offset });
-      } else {
-        const due = (await scan(filters.completed)).filter(
-          (item) => item.dueAt !== null && (from === undefined || item.dueAt >= from) && (to === undefined || item.dueAt <= to),
-        );
-        rows = due.slice(offset, offset + limit + 1);
-      }
+      const rows = await actionItemsPage(services.actionItems, userId, { completed: filters.completed, dueFrom: from, dueTo: to, offset, limit });
       const { rows: items, ...more } = pageOf('get_action_items', rows, { offset, limit, filters });
       return { action_items: items.map(presentActionItem), returned_count: items.length, ...more, offset, limit };
     },

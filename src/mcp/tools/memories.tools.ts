@@ -1,43 +1,20 @@
 import { z } from 'zod';
 import { MEMORY_CATEGORIES, type MemoryCategory } from '../../modules/memories/categories.ts';
 import { presentMemory } from '../../modules/memories/memories.presenter.ts';
-import type { Memory } from '../../modules/memories/memories.types.ts';
 import { MAX_BATCH_MEMORIES } from '../../modules/memories/memories.service.ts';
 import { oneOf, pageSize, parseBound, searchable } from './arguments.ts';
 import { describeError, invalidArguments, pageOf, startPage } from './results.ts';
+import { MEMORY_SORTS as SORTS, memoriesPage } from './memory-pages.ts';
 import { addTool, DESTRUCTIVE, READ_ONLY, WRITE, type ToolContext } from './tool-context.ts';
 
-const SORTS = ['scoring_desc', 'created_desc', 'updated_desc', 'manual_first'] as const;
-type MemorySort = (typeof SORTS)[number];
-
-/** Memories read per step, and at most, when a sort or filter the database cannot apply is asked for. */
-const SCAN_PAGE = 1000;
+/** Memories read at most when a sort or filter the database cannot apply is asked for. */
 const SCAN_CAP = 10_000;
 
 const categoryList = MEMORY_CATEGORIES.join(', ');
 const category = (value: string): MemoryCategory => oneOf(value, MEMORY_CATEGORIES, 'category');
 
-const newestFirst = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
-const ORDER: Record<MemorySort, ((a: Memory, b: Memory) => number) | undefined> = {
-  scoring_desc: undefined, // the stored order
-  created_desc: (a, b) => newestFirst(a.createdAt, b.createdAt),
-  updated_desc: (a, b) => newestFirst(a.updatedAt, b.updatedAt),
-  manual_first: (a, b) => Number(b.manuallyAdded) - Number(a.manuallyAdded) || newestFirst(a.createdAt, b.createdAt),
-};
-
 export function registerMemoryTools(ctx: ToolContext): void {
   const { services, userId } = ctx;
-
-  /** Every memory in the stored order, up to SCAN_CAP. */
-  const scan = async (categories: string | undefined) => {
-    const all: Memory[] = [];
-    for (;;) {
-      const rows = await services.memories.list(userId, { limit: SCAN_PAGE, offset: all.length, categories });
-      all.push(...rows);
-      if (rows.length < SCAN_PAGE) return { all, truncated: false };
-      if (all.length >= SCAN_CAP) return { all, truncated: true };
-    }
-  };
 
   addTool(
     ctx,
@@ -73,24 +50,17 @@ export function registerMemoryTools(ctx: ToolContext): void {
       for (const c of filters.categories ?? []) category(c);
       const categories = filters.categories?.length ? filters.categories.join(',') : undefined;
       const updatedAfter = parseBound(filters.updated_after, 'updated_after', false);
-      const page = { offset, limit, filters };
-
-      const simple = sort === 'scoring_desc' && filters.reviewed === undefined && filters.manually_added === undefined && !updatedAfter;
-      if (simple) {
-        const rows = await services.memories.list(userId, { limit: limit + 1, offset, categories });
-        const { rows: memories, ...more } = pageOf('get_memories', rows, page);
-        return { memories: memories.map(presentMemory), returned_count: memories.length, ...more, offset, limit, sort };
-      }
-      const { all, truncated } = await scan(categories);
-      const matching = all.filter(
-        (m) =>
-          (filters.reviewed === undefined || m.reviewed === filters.reviewed) &&
-          (filters.manually_added === undefined || m.manuallyAdded === filters.manually_added) &&
-          (updatedAfter === undefined || m.updatedAt > updatedAfter),
-      );
-      const order = ORDER[sort];
-      if (order) matching.sort(order);
-      const { rows: memories, ...more } = pageOf('get_memories', matching.slice(offset, offset + limit + 1), page);
+      const { rows, scan } = await memoriesPage(services.memories, userId, {
+        sort,
+        categories,
+        reviewed: filters.reviewed,
+        manuallyAdded: filters.manually_added,
+        updatedAfter,
+        offset,
+        limit,
+        maxScan: SCAN_CAP,
+      });
+      const { rows: memories, ...more } = pageOf('get_memories', rows, { offset, limit, filters });
       return {
         memories: memories.map(presentMemory),
         returned_count: memories.length,
@@ -98,8 +68,7 @@ export function registerMemoryTools(ctx: ToolContext): void {
         offset,
         limit,
         sort,
-        scanned_count: all.length,
-        scan_truncated: truncated,
+        ...(scan && { scanned_count: scan.count, scan_truncated: scan.truncated }),
       };
     },
   );

@@ -5,7 +5,7 @@ import { type Clock, toIso, toStoredDateTime } from '../../lib/time.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { rankedPage, type SearchService } from '../search/search.service.ts';
 import { DEFAULT_LIMIT } from './action-items.schema.ts';
-import type { ActionItem, ActionItemPatch } from './action-items.types.ts';
+import type { ActionItem, ActionItemFeedPosition, ActionItemPatch } from './action-items.types.ts';
 
 export interface ListActionItemsInput {
   conversation_id?: string | null | undefined;
@@ -53,6 +53,17 @@ export class ActionItemsService {
     return rankedPage(hits, (ids) => this.storage.actionItems.list(userId, { ...filters, ids, limit: ids.length, offset: 0 }), page);
   }
 
+  /**
+   * The incremental feed (`updated_since`): items updated at or after `since`, oldest change first
+   * in `(updated_at, id)` order, continuing after `after`.
+   */
+  listUpdatedSince(
+    userId: string,
+    query: { since: string; after?: ActionItemFeedPosition | undefined; limit: number },
+  ): Promise<ActionItem[]> {
+    return this.storage.actionItems.listUpdatedSince(userId, { ...query, limit: clamp(query.limit, 1, 1000) });
+  }
+
   async create(userId: string, input: CreateActionItemInput): Promise<ActionItem> {
     const description = input.description.trim();
     if (description === '') throw unprocessable('description cannot be empty');
@@ -94,7 +105,10 @@ export class ActionItemsService {
     });
   }
 
-  /** As upstream: an unknown id is a 404 before the body is looked at; `due_at: null` changes nothing. */
+  /**
+   * As upstream: an unknown id is a 404 before the body is looked at. `due_at: null` clears the due
+   * date (upstream PR #13029) and counts as a change; an omitted `due_at` leaves it as it is.
+   */
   async update(userId: string, id: string, input: UpdateActionItemInput): Promise<ActionItem> {
     return this.search.write(userId, async (tx) => {
       if (!(await tx.actionItems.get(userId, id))) throw notFound('Action item not found');
@@ -112,8 +126,8 @@ export class ActionItemsService {
         patch.completedAt = input.completed ? now : null;
         provided = true;
       }
-      if (input.due_at != null) {
-        patch.dueAt = toStoredDateTime(input.due_at, 'due_at');
+      if (input.due_at !== undefined) {
+        patch.dueAt = input.due_at === null ? null : toStoredDateTime(input.due_at, 'due_at');
         provided = true;
       }
       if (!provided) throw unprocessable('At least one field must be provided');

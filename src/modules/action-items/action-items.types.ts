@@ -25,6 +25,13 @@ export interface ActionItemPatch {
   description?: string;
   completed?: boolean;
   completedAt?: string | null;
-  dueAt?: string;
+  /** A date-time, or null to clear the due date. */
+  dueAt?: string | null;
   updatedAt: string;
+}
+
+/** Where an incremental feed (`updated_since`) continues: after this item in `(updated_at, id)` order. */
+export interface ActionItemFeedPosition {
+  updatedAt: string;
+  id: string;
 }

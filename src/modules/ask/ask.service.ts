@@ -18,6 +18,9 @@ const ABOUT_A_TIME = new Set(
   'happen happened happening going went up day days week weeks month summarize summarise summary recap overview doing done busy'.split(' '),
 );
 
+/** A date phrase tied to today ("yesterday", "last week", "3 days ago", "this June") or a year: never taken loosely. */
+const ANCHORED = /\b(?:today|tonight|yesterday|ago|last|past|this|night|weekend|\d{4})\b/i;
+
 /** Conversations searched before a date filter narrows them to `limit`. */
 const DATED_CANDIDATES = 200;
 
@@ -98,6 +101,11 @@ export class AskService {
     }
     // More candidates than needed: the date and visibility filters below may drop some.
     const hits = await this.search.rank(userId, 'conversation', words, range ? DATED_CANDIDATES : limit + 20);
-    return rankedPage(hits, (ids) => list({ ids, limit: ids.length }), { offset: 0, limit });
+    const dated = await rankedPage(hits, (ids) => list({ ids, limit: ids.length }), { offset: 0, limit });
+    if (dated.length > 0 || !range || ANCHORED.test(range.phrase)) return dated;
+    // "In June", "on Sunday": a bare name is taken as the latest such day or month, but a person
+    // may mean an earlier one. Nothing then: the matches of any date, rather than no answer.
+    const undated = (ids: string[]) => this.storage.conversations.list(userId, { ids, limit: ids.length, offset: 0, withTranscript: false });
+    return rankedPage(hits, undated, { offset: 0, limit });
   }
 }

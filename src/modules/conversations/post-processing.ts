@@ -1,6 +1,6 @@
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { JobHandler } from '../../jobs/job-runner.ts';
-import { derivedId, memoryIdFor } from '../../lib/ids.ts';
+import { derivedAutoId, memoryIdFor } from '../../lib/ids.ts';
 import { type Clock, toIso } from '../../lib/time.ts';
 import { MAX_MEMORIES_PER_CONVERSATION, type ConversationProcessor, type ProcessingInput } from '../../processing/processor.ts';
 import type { Repositories, Storage } from '../../storage/storage.ts';
@@ -137,8 +137,9 @@ export function postProcessingHandlers(deps: PostProcessingDeps): Record<string,
           for (const [index, extracted] of conversation.actionItems.entries()) {
             if (open.some((existing) => isDuplicateTask(existing, extracted.description))) continue;
             const item: ActionItem = {
-              // Derived from the conversation, so running twice could never add a second copy.
-              id: derivedId('action-item', conversation.id, String(index)),
+              // The shape of a created item's id, derived from the conversation, so running twice
+              // could never add a second copy.
+              id: derivedAutoId('action-item', conversation.userId, conversation.id, String(index)),
               userId: conversation.userId,
               description: extracted.description,
               completed: false,

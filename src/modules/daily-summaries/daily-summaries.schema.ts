@@ -50,8 +50,9 @@ export const DailySummaryList = component(
 export const DEFAULT_LIMIT = 30;
 
 export const ListDailySummariesQuery = Type.Object({
-  limit: Type.Integer({ default: DEFAULT_LIMIT, title: 'Limit', description: 'Clamped to 1..100' }),
-  offset: Type.Integer({ default: 0, title: 'Offset' }),
+  // As upstream (`Query(30, ge=1, le=100)`, `Query(0, ge=0)`): out of range is a 422, not clamped.
+  limit: Type.Integer({ default: DEFAULT_LIMIT, minimum: 1, maximum: 100, title: 'Limit', description: '1..100' }),
+  offset: Type.Integer({ default: 0, minimum: 0, title: 'Offset' }),
   start_date: Type.Optional(Type.String({ format: 'date', title: 'Start Date', description: 'YYYY-MM-DD, inclusive' })),
   end_date: Type.Optional(Type.String({ format: 'date', title: 'End Date', description: 'YYYY-MM-DD, inclusive' })),
 });

@@ -23,3 +23,30 @@ export function reciprocalRankFusion(lists: readonly Hit[][], k = RRF_K): Hit[] 
     .sort((a, b) => b[1].score - a[1].score || a[1].order - b[1].order)
     .map(([id, { score }]) => ({ id, score: Math.round(Math.min(1, score / best) * 10_000) / 10_000 }));
 }
+
+/**
+ * Keyword and vector hits fused by score, not by rank: each document scores its keyword score
+ * over the best keyword score, plus `weight` times its similarity over the best similarity,
+ * divided by 1 + weight (so scores are in [0, 1]). Unlike reciprocal ranks, which are nearly
+ * flat over the first dozen places, this keeps a clear keyword winner first while letting
+ * vectors settle close calls and bring in documents that share no word with the query.
+ */
+export function scoreFusion(keyword: readonly Hit[], vector: readonly Hit[], weight: number): Hit[] {
+  const scores = new Map<string, { score: number; order: number }>();
+  let order = 0;
+  for (const [list, w] of [
+    [keyword, 1],
+    [vector, weight],
+  ] as const) {
+    const top = list.reduce((m, hit) => Math.max(m, hit.score), 0);
+    if (top <= 0) continue;
+    for (const hit of list) {
+      const entry = scores.get(hit.id) ?? { score: 0, order: order++ };
+      entry.score += (w * Math.max(0, hit.score)) / top;
+      scores.set(hit.id, entry);
+    }
+  }
+  return [...scores.entries()]
+    .sort((a, b) => b[1].score - a[1].score || a[1].order - b[1].order)
+    .map(([id, { score }]) => ({ id, score: Math.round(Math.min(1, score / (1 + weight)) * 10_000) / 10_000 }));
+}

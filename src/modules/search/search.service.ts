@@ -3,7 +3,8 @@ import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { JobHandler, JobLogger } from '../../jobs/job-runner.ts';
 import type { Embedder } from '../../processing/embeddings/embeddings-client.ts';
 import type { Repositories, Storage } from '../../storage/storage.ts';
-import { reciprocalRankFusion } from './fusion.ts';
+import { reciprocalRankFusion, scoreFusion } from './fusion.ts';
+import { passagesOf, rerankByPassage } from './passages.ts';
 import { parseKeywordQuery } from './query-terms.ts';
 import type { Hit, SearchKind } from './search.types.ts';
 import { nearest, VectorCache } from './vector-cache.ts';
@@ -12,6 +13,19 @@ export const EMBED_JOB = 'search.embed';
 
 /** Each retriever contributes at least this many candidates to the fusion. */
 const MIN_CANDIDATES = 50;
+/**
+ * What vectors weigh beside keywords in the fused score (keywords weigh 1). Reciprocal-rank fusion
+ * let a weak embedding model reorder a clear keyword ranking: on the long conversation history,
+ * answering-conversation-first fell from 82 % to 31 %. By score, a memory's or action item's
+ * vector (of its whole text) may weigh as much as its words. A conversation's
+ * vector is of its title and overview only, while its keyword score reads every passage of the
+ * transcript: there vectors do not reorder the keyword matches (even a small weight flipped near
+ * ties the wrong way more often than the right one) but add, after them, the conversations that
+ * share no word with the question. Measured with `npm run eval:search`.
+ */
+export const VECTOR_WEIGHT: Record<SearchKind, number> = { memory: 1, action_item: 1, conversation: 0 };
+/** How many of a conversation search's best keyword matches are re-ranked by their best passage. */
+const PASSAGE_POOL = 30;
 /** Below this cosine similarity a vector neighbour is treated as unrelated, not as a match. */
 export const MIN_SIMILARITY = 0.2;
 /** Documents embedded per job (one embeddings request); a longer backlog queues the next job. */
@@ -25,13 +39,21 @@ export const QUERY_EMBEDDING_TIMEOUT_MS = 3_000;
 const VECTOR_CACHE_BYTES = 512 * 1024 * 1024;
 
 const VECTOR_KINDS: ReadonlySet<SearchKind> = new Set(['memory', 'conversation', 'action_item']);
+/** A conversation's transcript as lines: its segments, or its text (a text conversation) cut into sentences. */
+const transcriptLines = (c: { segments: { text: string }[]; text: string | null }): string[] =>
+  c.segments.length > 0 ? c.segments.map((s) => s.text) : (c.text ?? '').split(/(?<=[.!?])\s+|\n+/u).filter((line) => line.trim() !== '');
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+
+/** What `reindex` reports as it goes: the keyword index once rebuilt, then each embedded batch. */
+export type ReindexProgress =
+  | { phase: 'keyword'; documents: number }
+  | { phase: 'embeddings'; embedded: number; users: number; usersDone: number };
 
 /**
  * Finding a user's memories, conversations and action items by the words a person would use.
  * Keyword matches come from the database's full-text index, which triggers keep in step with
  * every write. With an embeddings endpoint configured, memories, conversations and action items are also
- * embedded by background jobs, and the two rankings are fused (reciprocal-rank fusion).
+ * embedded by background jobs, and the two are fused by score (fusion.ts).
  */
 export class SearchService {
   private readonly queryVectors = new Map<string, Float32Array>();
@@ -58,11 +80,28 @@ export class SearchService {
   /** The user's best `limit` documents of `kind` for `text`, best first, scores in [0, 1]. */
   async rank(userId: string, kind: SearchKind, text: string, limit: number): Promise<Hit[]> {
     const depth = Math.max(limit, MIN_CANDIDATES);
-    const [keyword, vector] = await Promise.all([
-      this.storage.search.keyword(userId, kind, parseKeywordQuery(text), depth),
+    const query = parseKeywordQuery(text);
+    const [matches, vector] = await Promise.all([
+      this.storage.search.keyword(userId, kind, query, depth),
       this.vectorHits(userId, kind, text, depth),
     ]);
-    return reciprocalRankFusion(vector === undefined ? [keyword] : [keyword, vector]).slice(0, limit);
+    const fused = vector === undefined ? matches : scoreFusion(matches, vector, VECTOR_WEIGHT[kind]);
+    const ranked = kind === 'conversation' ? await this.byPassage(userId, fused, matches, query.terms) : fused;
+    // Keyword scores (BM25) have no fixed scale: alone, they become rank-based scores in [0, 1].
+    return (vector === undefined ? reciprocalRankFusion([ranked]) : ranked).slice(0, limit);
+  }
+
+  /**
+   * Conversations re-ranked by their best transcript passage (passages.ts). The passages read are
+   * those of the best PASSAGE_POOL keyword matches, whatever vectors add: a word's rarity is
+   * measured among the conversations that have the query's words.
+   */
+  private async byPassage(userId: string, hits: Hit[], matches: Hit[], terms: string[]): Promise<Hit[]> {
+    if (hits.length < 2 || matches.length === 0) return hits;
+    const ids = matches.slice(0, PASSAGE_POOL).map((h) => h.id);
+    const conversations = await this.storage.conversations.list(userId, { ids, limit: ids.length, offset: 0, withTranscript: true });
+    const documents = conversations.map((c) => ({ id: c.id, passages: passagesOf(transcriptLines(c), `${c.title}. ${c.overview}`) }));
+    return rerankByPassage(hits, documents, terms);
   }
 
   /**
@@ -115,17 +154,20 @@ export class SearchService {
    * Rebuilds the keyword index; with embeddings configured, also embeds every pending document
    * now (`reembed`: every document).
    */
-  async reindex(options: { reembed: boolean }): Promise<{ documents: number; embedded: number }> {
+  async reindex(options: { reembed: boolean; onProgress?: (progress: ReindexProgress) => void }): Promise<{ documents: number; embedded: number }> {
     const documents = await this.storage.transaction((tx) => tx.search.rebuildKeywordIndex());
+    options.onProgress?.({ phase: 'keyword', documents });
     let embedded = 0;
     if (this.embedder) {
       if (options.reembed) await this.storage.search.clearVectors();
-      for (const userId of await this.storage.search.usersWithPendingEmbeddings(this.embedder.model)) {
+      const users = await this.storage.search.usersWithPendingEmbeddings(this.embedder.model);
+      for (const [done, userId] of users.entries()) {
         for (;;) {
           const { effect, count } = await this.embedBatch(userId);
           if (count === 0) break;
           await this.storage.transaction(effect);
           embedded += count;
+          options.onProgress?.({ phase: 'embeddings', embedded, users: users.length, usersDone: done });
         }
       }
     }

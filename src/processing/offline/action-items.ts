@@ -4,8 +4,9 @@
  * stated deadlines ("the problem set is due Friday").
  *
  * Whose list: in a note, a single-author text, or a conversation whose user's lines are unknown,
- * every task is listed, as it is in a group of three or more that the user leads (opens, or
- * speaks in most): the minutes are theirs to follow up. In a two-person conversation only the
+ * every task is listed. In a group of three or more that the user leads (opens, or speaks in
+ * most), requests are listed, but another person's own promise only when the user asks for it
+ * in reply ("Please do", "Thanks, Marco"). In a two-person conversation only the
  * user's tasks are: their own promises and needs, what the other person asked of them, and what
  * the user asked of the other person. In a group the user only attends, only what the user takes
  * on or is asked to do. A task that belongs to someone else is written as the user's follow-up
@@ -27,6 +28,7 @@ import { splitClauses, splitCoordinated } from './clauses.ts';
 import { dueAtFrom, findTemporal, stripSpans, type TemporalMatch } from './dates.ts';
 import { addresseeOf, vocative, type Cast } from './names.ts';
 import { phraseTask, type PhrasingContext } from './task-phrasing.ts';
+import { endorsed, headingDate } from './task-context.ts';
 import { matchTrigger, ownerOf, type TriggerMatch } from './task-triggers.ts';
 import { stem, STOPWORDS, stripOpeners } from './text.ts';
 import type { Conversation } from './utterances.ts';
@@ -75,7 +77,7 @@ interface Candidate {
 export function extractActionItems(conversation: Conversation, cast: Cast, startedAt: string): ExtractedActionItem[] {
   const { utterances, participants, monologue } = conversation;
   const lead = leads(conversation);
-  const everyone = monologue || !conversation.userKnown || (participants >= 3 && lead);
+  const everyone = monologue || !conversation.userKnown;
   // In a group the user only attends, other people's tasks among themselves are not the user's.
   const group = participants >= 3 && !lead;
   const candidates: Candidate[] = [];
@@ -87,17 +89,13 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
     const before = candidates.length;
     const speakerName = u.isUser ? null : (cast.names.get(u.speaker) ?? null);
     u.sentences.forEach((rawSentence, sentenceIndex) => {
-      const sentence = stripOpeners(rawSentence).replace(POLITE_IF, (_, task: string) => `could you ${task}?`);
+      // "I'll bring dessert, maybe the lemon tart she likes?": the hedge asks, the promise does not.
+      const sentence = stripOpeners(rawSentence).replace(POLITE_IF, (_, task: string) => `could you ${task}?`).replace(/^((?:i|we)\s*(?:'ll|will)\s[^,?]+),\s*(?:maybe|perhaps|or maybe|probably)\s+[^,?]*\?$/i, '$1.');
       let sentenceMatch: TemporalMatch | null | undefined;
       const sentenceDue = (): TemporalMatch | null => (sentenceMatch ??= findTemporal(sentence, startedAt));
       const last = candidates[candidates.length - 1];
       // "It's mandatory and the deadline is April 4th." dates the task just before it.
       const firstHere = candidates.length;
-      if (DEADLINE_SENTENCE.test(sentence) && last?.dueAt === null && last.utterance === index) {
-        last.dueAt = dueAtFrom(sentenceDue(), startedAt);
-      } else if (DEADLINE_SENTENCE.test(sentence)) {
-        pending = { utterance: index, sentence: sentenceIndex, dueAt: dueAtFrom(sentenceDue(), startedAt) };
-      }
       const clauses = splitClauses(sentence).map((raw) => readClause(raw, u.isUser, monologue, participants, startedAt));
       // A clause's own date is its deadline; a date in a clause with no task of its own ("By Friday, …") serves the others.
       const orphan = clauses.find((c) => c !== null && c.found === null && c.match !== null)?.match ?? null;
@@ -117,7 +115,8 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
         const owner = ownerOf(found, u.isUser, speakerName, addressee);
         const dueAt = subject ? null : dueAtFrom(match ?? orphan, startedAt);
         const then = !subject && !match && BY_THEN.test(clause) ? earlierDate(history, startedAt) : null;
-        const listed = everyone || (group ? owner.isUser : u.isUser || found.kind !== 'self');
+        // Someone else's own promise is theirs, unless the user running the meeting asks for it ("Please do").
+        const listed = everyone || (group ? owner.isUser : u.isUser || found.kind !== 'self' || (lead && participants >= 3 && endorsed(conversation, index)));
         const clauseId = clauseCount++;
         // Someone else's compound task stays one follow-up ("Follow up with Omar on opening a ticket and attaching…").
         const bodies = owner.isUser ? splitCoordinated(found.body) : [found.body];
@@ -134,6 +133,8 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
             continue;
           }
           if (!listed && found.kind === 'self') takeOver(candidates, index, phrased.core, group, speakerName);
+          // "Someone needs to tell finance…" — "I'll email finance about it today": the user's own wording stands.
+          if (u.isUser && found.kind === 'self') supersede(candidates, index, phrased.core);
           if (!listed || (found.kind === 'request' && answeredDone(conversation, index))) continue;
           const candidate: Candidate = {
             core: phrased.core,
@@ -153,6 +154,11 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
           candidates.push(candidate);
         }
       });
+      // …unless the sentence named a task of its own ("…is submit the report, that's due Friday").
+      if (DEADLINE_SENTENCE.test(sentence) && candidates.length === firstHere) {
+        if (last?.dueAt === null && last.utterance === index) last.dueAt = dueAtFrom(sentenceDue(), startedAt);
+        else pending = { utterance: index, sentence: sentenceIndex, dueAt: dueAtFrom(sentenceDue(), startedAt) };
+      }
       if (pending?.utterance === index && pending.sentence === sentenceIndex - 1) {
         for (const c of candidates.slice(firstHere)) c.dueAt ??= pending.dueAt;
       }
@@ -169,6 +175,9 @@ export function extractActionItems(conversation: Conversation, cast: Cast, start
     }
     for (const c of candidates.slice(before)) c.dueAt ??= c.fallbackDue;
   });
+  // A note headed by its day ("Priorities for today.", "Tomorrow:") dates every task it lists without a date of its own.
+  const heading = monologue ? headingDate(utterances[0]?.sentences[0], startedAt) : null;
+  if (heading) for (const c of candidates) c.dueAt ??= heading;
   return dedupe(candidates.filter((c) => !c.dropped)).slice(0, MAX_ACTION_ITEMS).map((c) => ({ description: c.description, dueAt: c.dueAt }));
 }
 
@@ -203,7 +212,9 @@ function readClause(raw: string, isUser: boolean, monologue: boolean, participan
   if (!matchTrigger(clause, isUser, monologue, participants, told) && !LEADING_DATE.test(clause)) {
     return { clause, hypothetical: false, found: null, match, subject: false };
   }
-  const subject = match?.spans.some(([s, e]) => /^for\b/i.test(clause.slice(s)) && (SUBJECT_BEFORE.test(clause.slice(0, s)) || /^\s*off\b/i.test(clause.slice(e)))) ?? false;
+  // "ask for Friday off", "move Thursday's appointment": the date names what the task is about.
+  const subject =
+    match?.spans.some(([s, e]) => /^'s\b/.test(clause.slice(e)) || (/^for\b/i.test(clause.slice(s)) && SUBJECT_BEFORE.test(clause.slice(0, s))) || /^\s*off\b/i.test(clause.slice(e))) ?? false;
   const stripped = match && !subject ? stripSpans(clause, match.spans) : clause;
   return { clause, hypothetical: false, found: matchTrigger(stripped, isUser, monologue, participants, told), match, subject };
 }
@@ -241,6 +252,15 @@ function takeOver(candidates: Candidate[], index: number, core: string, group: b
   if (at < 0) return;
   if (group) candidates[at]!.dropped = true;
   else candidates[at]!.rephrase({ owner: { isUser: false, name } });
+}
+
+function supersede(candidates: Candidate[], index: number, core: string): void {
+  const key = keyOf(core);
+  for (const c of candidates) {
+    if (!c.unassigned || c.utterance < index - 2) continue;
+    const shared = [...keyOf(c.core)].filter((t) => key.has(t)).length;
+    if (shared >= 2) c.dropped = true;
+  }
 }
 
 /** A request from the turn just before, still undated or dated, that the user takes on; its own date wins. */

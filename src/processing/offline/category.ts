@@ -16,7 +16,7 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'design_review:2 wireframes:1 portal:1 timesheet:3 deck:2 slides:2 q1:2 q2:2 q3:2 q4:2 ' +
     'all-hands:3 ticket:1 usability:1 contractor:2 workload:2 promotion:2 payroll:2 review:1 ' +
     'expense_report:3 coworker:2 job:1 onboarding:1 escalate:2 blocker:2 plan_doc:2 ' +
-    'interview:3 recruiter:3 final_round:3 resume:3 linkedin:2 job_offer:3 references:1',
+    'interview:3 recruiter:3 final_round:3 resume:3 linkedin:2 job_offer:3 references:1 status_update:2 headcount:2 offsite:2 handover:2 on-call:2 backlog:2 performance_reviews:3 priorities:1 hand_in_my_notice:3',
   ],
   [
     'business',
@@ -31,7 +31,7 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'pr:2 merge:2 merged:2 app:2 computer:2 laptop:2 ai:2 cloud:2 integration:2 sandbox:2 staging:3 ' +
     'frontend:3 backend:3 login:2 middleware:3 heap:3 memory_leak:3 csv:2 programming:3 developer:2 ' +
     'engineering:2 github:3 sso:2 code_freeze:3 cluster:1 invalidation:2 snapshots:1 admin_console:2 ' +
-    'soc_2:1 tech:3',
+    'soc_2:1 tech:3 monolith:3 microservices:3 repo:3 config:2 rollback:3 incident:2 router:2 wifi:2 internet:2 dashboard:2 analytics:1 queue_library:3',
   ],
   [
     'health',
@@ -39,24 +39,24 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'symptom:3 pain:2 allergic:2 allergy:2 diet:2 exercise:2 workout:2 gym:2 fasting:2 fast:1 ' +
     'refill:2 nurse:1 therapy:2 dentist:3 physio:2 sick:2 flu:2 fever:3 injury:2 health:3 ' +
     'insurance_card:2 results:1 test_results:3 blood_test:3 epipen:2 appointment:1 checkup:3 ' +
-    'vitamin:2',
+    'vitamin:2 migraine:3 migraines:3 blood_work:3 cholesterol:3 neurologist:3 insulin:2 supplement:2 surgery:1',
   ],
   [
     'family',
     'mom:2 dad:2 mum:2 mother:2 father:2 grandma:3 grandpa:3 grandmother:3 grandfather:3 sister:1 ' +
     'brother:1 kids:2 son:2 daughter:2 family:3 parents:2 aunt:2 uncle:2 cousin:1 sleepover:2 bunk:2 ' +
-    'fridge:1 relatives:2 guest_room:2 buddy:1 pasta:1',
+    'fridge:1 relatives:2 guest_room:2 buddy:1 pasta:1 nan:3 nana:3 granny:3 grandparents:3 in-laws:3 siblings:2',
   ],
   [
     'parenting',
     'homework:3 school:2 field_trip:3 permission_slip:3 pta:3 kindergarten:3 principal:1 teacher:2 recital:2 science_project:3 bedtime:3 daycare:3 babysitter:3 ' +
-    'parenting:3 toddler:3 baby:2 diaper:3',
+    'parenting:3 toddler:3 baby:2 diaper:3 nursery:3 cot:3 crib:3 nappies:3 diapers:3 paediatrician:3 pediatrician:3 car_seat:3 pregnant:2 school_run:3',
   ],
   [
     'travel',
     'trip:3 flight:3 flights:3 airport:2 hotel:3 airbnb:3 airbnbs:3 passport:1 vacation:3 holiday:2 ' +
     'itinerary:3 luggage:3 train:1 visa:2 tour:2 beach:2 travel:3 abroad:2 check-in:2 hostel:3 ' +
-    'lands:1 euros:1 return:1 window_seat:1',
+    'lands:1 euros:1 return:1 window_seat:1 boarding_pass:3 boarding_passes:3 ferry:2 ferries:2 packing:2',
   ],
   [
     'education',
@@ -80,7 +80,7 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
   [
     'social',
     'party:2 friends:2 drinks:2 birthday:2 brunch:2 bar:1 catch_up:2 wedding:1 celebrate:2 cake:1 ' +
-    'candles:1 restaurant:1 table:1 hang_out:2 dinner:1 people:1 wine:2 congrats:2 congratulations:2 cheers:2 pasta:1 dessert:1',
+    'candles:1 restaurant:1 table:1 hang_out:2 dinner:1 people:1 wine:2 congrats:2 congratulations:2 cheers:2 pasta:1 dessert:1 reunion:3 street_party:3 get-together:2 gig:2 barbecue:2 bbq:2 potluck:3 group_chat:1',
   ],
   [
     'personal',
@@ -100,13 +100,13 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'sports',
     'game:1 match:2 score:2 football:3 soccer:3 basketball:3 tennis:3 marathon:3 league:3 season:1 ' +
     'hiking:1 cycling:2 coach:1 run:1 long_run:3 running:2 training:2 race:2 legs:1 fitness:3 gym:2 workout:2 ' +
-    'stretch:1 stretching:1 running_shoes:2 yoga:2 pilates:2 swim:1 swimming:2',
+    'stretch:1 stretching:1 running_shoes:2 yoga:2 pilates:2 swim:1 swimming:2 hike:3 trail:2 climbing:2 deadlift:3 half_marathon:3 trailhead:3',
   ],
   ['music', 'song:3 album:3 band:3 guitar:3 piano:2 concert:2 music:3 playlist:3 singer:3'],
   [
     'romantic',
     'boyfriend:3 girlfriend:3 relationship:2 romantic:3 anniversary:2 valentine:3 crush:3 ' +
-    'date_night:3',
+    'date_night:3 wedding:3 rings:2 engagement:3 honeymoon:3 fiance:3 fiancé:3 fiancée:3 rsvp:1 rsvped:1 first_date:3',
   ],
   ['legal', 'lawyer:3 attorney:3 court:3 lawsuit:3 legal:3 compliance:2 nda:3 liability:3 custody:2'],
   [
@@ -115,7 +115,7 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'viewing:1',
   ],
   ['weather', 'weather:3 rain:2 forecast:1 sunny:2 snow:2 storm:2 temperature:2'],
-  ['news', 'news!:3 headline:2 breaking:1 journalist:3 newspaper:3'],
+  ['news', 'news!:3 headline:2 breaking:1 journalist:3 newspaper:3 newsletter:2 regulators:2'],
   [
     'politics',
     'election:3 government:2 policy:1 vote:3 president:3 senate:3 congress:3 political:3 minister:3 ' +
@@ -131,11 +131,11 @@ const LEXICON: ReadonlyArray<readonly [ConversationCategory, string]> = [
     'anxiety:3 therapist:3 emotions:2 mindset:2 behavior:2 motivation:1 burnout:3 stress:1 ' +
     'stressful:1 emotional:1',
   ],
-  ['design', 'design:2 designer:2 ux:3 ui:3 mockup:3 figma:3 wireframe:3 prototype:2 font:2 layout:2'],
+  ['design', 'design:2 designer:2 ux:3 ui:3 mockup:3 figma:3 wireframe:3 prototype:2 font:2 layout:2 logo:3 brand:2 branding:3 brand_guide:3 illustrations:2 icons:2 typography:3'],
   [
     'literature',
     'novel:3 novels:3 author:2 poem:3 poetry:3 writer:2 fiction:3 book_club:3 chapter:2 chapters:2 character:2 characters:2 ' +
-    'plot:3 protagonist:3 narrator:3 prose:3 memoir:3 literary:3 reread:2',
+    'plot:3 protagonist:3 narrator:3 prose:3 memoir:3 literary:3 reread:2 writing_group:3 book:1 reader:1',
   ],
   ['history', 'history:3 war:2 century:2 ancient:3 empire:3 historical:3 medieval:3'],
   ['architecture', 'architecture:3 architect:3 blueprint:3 renovation:2 construction:2'],

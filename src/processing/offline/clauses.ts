@@ -11,7 +11,7 @@ import { ACTION_VERBS, NON_TASK_VERBS } from './verbs.ts';
  * and ", and the review is…" (a new subject with its verb, not one more item of a list).
  */
 export const CLAUSE_SPLIT =
-  /\s*;\s*|,?\s+(?:so|but|and then|because)\s+(?=\S)|,\s+(?=(?:and\s+)?(?:i|we|you|i'll|we'll|i'm|let's|can you|could you|please|don't|remind|somebody|someone|it|she|he|they|can i|could i|should i|shall i|do you|is it|is that|are you|what|how|when|where|why|also|make sure|oh and|plus)\b)|,\s+(?=(?:and\s+)?(?:the|a|an|my|our|your|his|her|their|this|that)\s+(?:[a-z'-]+\s+){0,3}(?:is|are|was|were|will|has|have|needs?|starts?|opens?)\b)|\s+and\s+(?=(?:i|we|i'll|we'll|i'm|then|she|he|they)\b)/i;
+  /\s*;\s*|,?\s+(?:so|but|and then|because)\s+(?=\S)|,?\s+(?:'?cause|cuz|cos)\s+(?=(?:i|i'm|we|we're|it|it's|they|he|she|you)\b)|\s+(?:yeah|okay|ok)\s+and\s+(?=[a-z])|,\s+(?=(?:and\s+)?(?:i|we|you|i'll|we'll|i'm|let's|can you|could you|please|don't|remind|somebody|someone|it|she|he|they|can i|could i|should i|shall i|do you|is it|is that|are you|what|how|when|where|why|also|make sure|oh and|plus)\b)|,\s+(?=(?:and\s+)?(?:the|a|an|my|our|your|his|her|their|this|that)\s+(?:[a-z'-]+\s+){0,3}(?:is|are|was|were|will|has|have|needs?|starts?|opens?)\b)|\s+and\s+(?=(?:i|we|i'll|we'll|i'm|then|she|he|they)\b)/i;
 
 export const splitClauses = (sentence: string): string[] => sentence.split(CLAUSE_SPLIT);
 

@@ -5,6 +5,7 @@
  * ("[music]"), a microphone check, one word repeated, symbol soup, or scattered fragments with no
  * complete thought (a television in the background).
  */
+import { BROADCAST } from './media.ts';
 import type { Conversation } from './utterances.ts';
 import { FILLERS, removeSoundTags, STOPWORDS, stripOpeners, tokenize, WEAK_WORDS } from './text.ts';
 import { ACTION_VERBS } from './verbs.ts';
@@ -48,7 +49,14 @@ function isCompleteThought(sentence: string): boolean {
   if (words.length >= 3) return true;
   if (words.length < 2) return false;
   const core = stripOpeners(sentence.trim());
-  return FIRST_PERSON_START.test(core) || ACTION_VERBS.has(tokenize(core)[0] ?? '');
+  // "Not yet, I'll book them tomorrow": the intent may follow a short reply.
+  const clauses = core.split(/,\s*/).map((c) => stripOpeners(c.trim()));
+  return clauses.some((c) => FIRST_PERSON_START.test(c)) || ACTION_VERBS.has(tokenize(core)[0] ?? '');
+}
+
+/** A clause of the user's own in the first person with something in it ("I'll renew it"). */
+function statesIntent(sentence: string): boolean {
+  return meaningful(sentence).length >= 1 && sentence.split(/,\s*/).some((c) => FIRST_PERSON_START.test(stripOpeners(c.trim())));
 }
 
 export interface DiscardVerdict {
@@ -76,10 +84,6 @@ export function judgeContent(conversation: Conversation): DiscardVerdict {
   return content.size < 8 ? { discarded: true, reason: 'fragments' } : { discarded: false, reason: 'kept' };
 }
 
-/** Phrases of radio and television copy: adverts, traffic and weather reports, presenters' links. */
-const BROADCAST =
-  /\b(?:don't miss|call now|limited time|while stocks last|sale\b|offer ends|terms and conditions|visit us at|traffic (?:on|is)|junction \w+|weather (?:today|tonight|for)|after the break|coming up|stay tuned|drive ?time|the charts|you're listening to|on air|\d+(?:\.\d+)? ?fm\b|point \w+ fm|news at)/gi;
-
 /** A well-formed sentence: starts with a capital (or a digit) and ends with terminal punctuation. */
 const WELL_FORMED = /^[\p{Lu}\p{N}"'].*[^.][.!?]["')]?$/u;
 
@@ -94,8 +98,11 @@ function isBackground(conversation: Conversation): boolean {
   if (conversation.monologue || !conversation.userKnown) return false;
   const user = utterances.filter((u) => u.isUser);
   if (user.length === 0 || user.some((u) => u.sentences.some(isCompleteThought))) return false;
+  // With the set's own voice set aside, a person talking in complete sentences and the user
+  // answering with an intent of their own ("Not yet, I'll book them tomorrow") is a conversation.
+  if (conversation.background?.length && utterances.some((u) => !u.isUser && u.sentences.some(isCompleteThought)) && user.some((u) => u.sentences.some(statesIntent))) return false;
   // Broadcast copy (a traffic report, an advert, a DJ's link) is background however well-formed.
-  const others = utterances.filter((u) => !u.isUser).map((u) => u.text).join(' ');
+  const others = [...utterances.filter((u) => !u.isUser).map((u) => u.text), ...(conversation.background ?? [])].join(' ');
   if ((others.match(BROADCAST) ?? []).length >= 2) return true;
   const backchannels = utterances.filter((u) => meaningful(u.sentences.join(' ')).length === 0).length;
   if (backchannels / utterances.length < 0.4) return false;

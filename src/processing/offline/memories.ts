@@ -9,15 +9,11 @@
 import { MAX_MEMORIES_PER_CONVERSATION, type ExtractedMemory } from '../processor.ts';
 import { capitalize, contentTokens, stem, tidy } from './text.ts';
 import { contextMemories } from './memory-context.ts';
+import { resolvePronoun } from './reference.ts';
+import { PEOPLE_PATTERNS, type MemoryPattern } from './memory-people.ts';
 import type { Conversation } from './utterances.ts';
 
-interface Pattern {
-  re: RegExp;
-  /** Higher is more worth remembering. */
-  weight: number;
-  build(m: RegExpExecArray): string | null;
-  category?: 'interesting';
-}
+type Pattern = MemoryPattern;
 
 const REST = String.raw`([^,.;!?]+)`;
 const RELATIVES =
@@ -91,6 +87,8 @@ const PATTERNS: readonly Pattern[] = [
   { re: re(String.raw`\bi (?:really |absolutely |do |just )?(love|hate|enjoy|can't stand|dislike) ${REST}`), weight: 4, build: (m) => (NOT_AN_OBJECT.test(m[2]!) ? null : `${verb3(m[1]!)} ${m[2]}`) },
 ];
 
+const ALL_PATTERNS: readonly Pattern[] = [...PATTERNS, ...PEOPLE_PATTERNS];
+
 /** "…staying here in Denver, fully remote…": where the user is staying, and whether remotely. */
 function placeIn(sentence: string): string {
   const place = /\b(?:in|from) ([A-Z][a-z]+)\b/.exec(sentence)?.[1];
@@ -100,19 +98,27 @@ function placeIn(sentence: string): string {
 const verb3 = (v: string): string => ({ love: 'Loves', hate: 'Hates', enjoy: 'Enjoys', "can't stand": "Can't stand", dislike: 'Dislikes' })[v.toLowerCase()] ?? v;
 
 const SKIP_SENTENCE = /\?\s*$|\b(?:if i|if we|would(?! (?:really )?like to)|wish|imagine|pretend|dream|someday|she said|he said|they said|was joking)\b/i;
+const TAG_QUESTION = /,\s*(?:is|isn't|are|aren't|do|does|can|could|would|should|will|what|how|right|okay|ok|yeah)\b[^,]*\?\s*$/i;
 const OBJECT_CUT = /,\s*(?:so|but|and|which|because|it's|it is|though)\b|\s+(?:so|but|because|though|since)\s+|\s+and (?:i|he|she|they|it|we)\b/i;
 const TRAILING = /\s+(?:now|too|as well|though|anyway|these days|right now|at the moment|lately|really|actually|by the way|or something|you know)$/i;
 
 export function extractMemories(conversation: Conversation, existing: readonly string[]): ExtractedMemory[] {
   const found: Array<ExtractedMemory & { weight: number; order: number }> = [];
+  const earlier: string[] = [];
   for (const u of conversation.utterances) {
-    if (!u.isUser) continue;
-    for (const raw of u.sentences) {
+    if (!u.isUser) {
+      earlier.push(...u.sentences);
+      continue;
+    }
+    for (const sentence of u.sentences) {
+      earlier.push(sentence);
+      // "I'm on lisinopril, is that okay?": the statement stands without its tag question.
+      const raw = sentence.replace(TAG_QUESTION, '.');
       if (SKIP_SENTENCE.test(raw)) continue;
-      for (const p of PATTERNS) {
+      for (const p of ALL_PATTERNS) {
         const m = p.re.exec(raw);
         if (!m) continue;
-        const content = clean(p.build(m));
+        const content = withReferent(clean(p.build(m)), earlier.slice(-5, -1));
         if (content) found.push({ content, category: p.category ?? 'system', weight: p.weight, order: found.length });
       }
     }
@@ -127,11 +133,22 @@ export function extractMemories(conversation: Conversation, existing: readonly s
   for (const f of found) {
     if (kept.length >= MAX_MEMORIES_PER_CONVERSATION) break;
     const key = memoryKey(f.content);
-    if (key.size === 0 || seen.some((k) => nearDuplicate(k, key))) continue;
+    if (key.size === 0 || seen.some((k) => nearDuplicate(k, key)) || namedElsewhere(f.content, found)) continue;
     seen.push(key);
     kept.push({ content: f.content, category: f.category });
   }
   return kept;
+}
+
+const KIN_NAMES = /^(?:grandma|grandpa|mom|mum|dad|nan|granny)$/i;
+
+/** "Is allergic to her cat" → "Is allergic to Grandma's cat"; with nobody to name, the fact is dropped. */
+function withReferent(content: string | null, earlier: readonly string[]): string | null {
+  if (content === null || !/\b(?:her|his|him|she|he)\b/i.test(content)) return content;
+  const who = resolvePronoun('her', earlier);
+  if (who === null) return null;
+  const name = /^[A-Z]/.test(who) ? who : KIN_NAMES.test(who) ? capitalize(who) : `their ${who}`;
+  return content.replace(/\b(?:her|his)\b(?=\s+[a-z])/gi, `${name}'s`).replace(/\b(?:her|him|she|he)\b/gi, name);
 }
 
 function clean(content: string | null): string | null {
@@ -147,6 +164,14 @@ function clean(content: string | null): string | null {
   const words = s.split(/\s+/);
   if (words.length < 2 || words.length > 16) return null;
   return capitalize(s);
+}
+
+/** "Colleague is named Farah" says nothing "Colleague Farah just got promoted" does not. */
+function namedElsewhere(content: string, found: ReadonlyArray<{ content: string }>): boolean {
+  const m = /^(.+) is named ([A-Z][a-z]+)$/.exec(content);
+  if (!m) return false;
+  const phrase = `${m[1]!.toLowerCase()} ${m[2]!.toLowerCase()} `;
+  return found.some((f) => f.content !== content && f.content.toLowerCase().startsWith(phrase));
 }
 
 /** The content's meaning-bearing terms, with "User"/"The user" and pronoun subjects dropped. */

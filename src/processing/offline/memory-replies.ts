@@ -85,10 +85,35 @@ function advice(utterances: readonly Utterance[]): ContextMemory[] {
   return out;
 }
 
+const ORIGIN_QUESTION = /\bwhere (?:did you|have you) (?:just )?(?:move|moved|come) from\b|\bwhere are you (?:originally )?from\b/i;
+const HABIT_QUESTION = /\b(?:are you still|do you still|you still) (?:doing |into |playing |going )?([a-z]+(?: [a-z]+)?)\?/i;
+const PLACE_ANSWER = /^(?:(?:oh|well|so|yeah|originally|from)[,]?\s+)*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b/;
+const FREQUENCY = /\b((?:once|twice|three times|\w+ times) a (?:week|month|day)|every (?:day|week|weekend|morning|evening)|on (?:\w+days|weekends))\b/i;
+
+/** "Where did you move from?" — "Manchester."; "Are you still doing climbing?" — "Yeah, twice a week." */
+function answers(utterances: readonly Utterance[]): ContextMemory[] {
+  const out: ContextMemory[] = [];
+  for (let i = 0; i < utterances.length; i += 1) {
+    const u = utterances[i]!;
+    const reply = u.isUser ? null : nextUserTurn(utterances, i);
+    const first = reply?.sentences[0];
+    if (!reply || first === undefined || NEGATIVE.test(first)) continue;
+    const asked = u.sentences.join(' ');
+    const place = ORIGIN_QUESTION.test(asked) ? PLACE_ANSWER.exec(first)?.[1] : undefined;
+    if (place && !/^(?:I|I'm|My|We|Yes|Yeah|The)$/.test(place)) out.push({ content: `${/move|come/i.test(asked) ? 'Moved from' : 'Is from'} ${place}`, weight: 7 });
+    const habit = HABIT_QUESTION.exec(asked)?.[1];
+    if (habit && AFFIRM.test(first)) {
+      const often = FREQUENCY.exec(reply.sentences.slice(0, 2).join(' '))?.[1];
+      out.push({ content: `Still does ${habit.toLowerCase()}${often ? ` ${often}` : ''}`, weight: 6 });
+    }
+  }
+  return out;
+}
+
 export function replyMemories(conversation: Conversation): ContextMemory[] {
   if (conversation.monologue || !conversation.userKnown) return [];
   const { utterances } = conversation;
-  const found = [...workplace(utterances), ...recalledGoal(utterances), ...arrangedDiet(utterances)];
+  const found = [...workplace(utterances), ...recalledGoal(utterances), ...arrangedDiet(utterances), ...answers(utterances)];
   // Advice read off someone else's lines is only the user's when the user is the one they talk to.
   return conversation.participants === 2 ? [...found, ...advice(utterances)] : found;
 }

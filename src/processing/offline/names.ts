@@ -12,7 +12,8 @@ const NOT_NAMES = new Set(
     'okay ok yes yeah yep sure great thanks thank right so well also oh honestly perfect cool nice hey hi hello ' +
     'sorry please no and but then now look listen wait good alright fine morning guys everyone team folks love ' +
     'honey buddy babe dear sweetie man dude mate the this that what why how who when where i you we they he she ' +
-    'it mom dad mum mommy daddy grandma grandpa sir madam doc like just anyway quick totally ha haha oof wow'
+    'it mom dad mum mommy daddy grandma grandpa sir madam doc like just anyway quick totally ha haha oof wow ' +
+    'first second third fourth fifth next finally lastly plus otherwise meanwhile later today tomorrow tonight'
   ).split(' '),
 );
 

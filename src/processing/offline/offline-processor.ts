@@ -50,7 +50,7 @@ export class OfflineProcessor implements ConversationProcessor {
       monologue: conversation.monologue,
       tasks: actionItems.length,
     };
-    const { title, overview } = summarizeText(conversation, input.userName, hints);
+    const { title, overview } = summarizeText(conversation, hints);
     return {
       discarded: false,
       structured: {

@@ -4,7 +4,7 @@
  * resolved from the conversation and "you"/"me" rewritten for the reader of the to-do list.
  */
 import type { Addressee } from './names.ts';
-import { enrichPhrase, resolvePronoun } from './reference.ts';
+import { enrichPhrase, nounPhrases, resolvePronoun } from './reference.ts';
 import { capitalize, STOPWORDS, tidy } from './text.ts';
 import { ACTION_VERBS, DATIVE_VERBS, gerund, NON_TASK_VERBS, PARTICLES } from './verbs.ts';
 
@@ -29,13 +29,13 @@ const HEDGE = /^(?:probably|maybe|perhaps|possibly)\b/i;
 /** What a talk will cover next ("we'll get into index funds"), not something to do. */
 const TALK = /^(?:get into|talk about|dive into|cover|discuss|look at (?:how|why|what|whether))\b/i;
 const CUT =
-  /,\s*(?:so|which|because|since|but|and then|or|though|like|right|okay|yeah|the)\b|\s+(?:because|so that|since|unless|as soon as|once|while|which|before the price|in case)\b|[;:!?]|\s+[-–—]\s+|,\s*(?:i|we|it|that|this|she|he|they|just)\b|,\s+[a-z]+(?:\s+[a-z]+){0,2}\s+(?:is|are)\b/i;
+  /,\s*(?:so|which|because|since|but|and then|or|though|like|right|okay|yeah|the)\b|\s+(?:because|so that|since|unless|as soon as|once|while|which|before the price|in case)\b|\s+(?:before|after|when|until)\s+(?:i|i'm|we|we're)\b|\s+or\s+(?:they|it|else|we|i|you|she|he)\b|\s+there\s+(?:was|is|were|are|'s)\b|[;:!?]|\s+[-–—]\s+|,\s*(?:i|we|it|that|this|she|he|they|just)\b|,\s+[a-z]+(?:\s+[a-z]+){0,2}\s+(?:is|are)\b/i;
 /** "if" after "ask (Marcus)", "check", "see" is what to find out, not a condition. */
 const CONDITION = /(?<!\b(?:check|see|ask|find out|know|confirm|sure)(?:\s+(?:[A-Z][a-z]+|him|her|them))?)\s+if\b/i;
 const TRAILING =
   /[\s,]+(?:then|too|as well|though|anyway|okay|ok|right|please|for me|if you can|when you can|if possible|real quick|this time|again|first thing|now|later|soon|in a bit|asap|either way|tentatively|yeah|like|by|on|at|before|after|until|for|to|with|of|the|a|an|and|or|from|about|so|in|but|around|either|due|x)$/i;
 const OBJECT_PRONOUN =
-  /^(\S+)\s+(it|that|this|them|those|these|her|him|some)\b(?:\s+(up|down|over|out|off|back|in|on|through|together)\b(?!\s+(?:the|a|an|my|your|our|his|her|their|this|that)\b))?(.*)$/i;
+  /^(\S+)\s+(it|that|this|them|those|these|her|him|some(?!\s+of\b))\b(?:\s+(up|down|over|out|off|back|in|on|through|together)\b(?!\s+(?:the|a|an|my|your|our|his|her|their|this|that)\b))?(.*)$/i;
 const TRAILING_PRONOUN = /\s+(on|with|about|for|into)\s+(it|that|this)$/i;
 const DEMONSTRATIVE = /^(\S+)\s+(?:that|this|those|these)\s+(?!(?:up|down|over|out|off|back|in|on|through|together|to|for|with|at|by|from|and|or|but|if|so|when|is|are|was|were|will|would|can|could|should|now|then|today|tomorrow|tonight|too|again|first|asap|please|soon|later|one|ones)\b)([a-z][a-z-]*)\b/i;
 /** Nothing after "do it" but an intensifier: "Do it, seriously". */
@@ -57,8 +57,17 @@ export function phraseTask(body: string, ctx: PhrasingContext): Phrased {
   const causative = head === 'have' && /^have\s+(?:him|her|them|someone|somebody|the\s+\w+)\s+[a-z]+/i.test(s);
   if (!/^[a-z][a-z-]*$/.test(head) || (NON_TASK_VERBS.has(head) && !causative)) return null;
   if (/^take care of (?:it|that|this)\b/i.test(s)) return { kind: 'reference' };
+  // "I'll book one": the thing was named in the request just made; the request is the task.
+  if (/^\S+\s+(?:one|ones|one of those|some)$/i.test(s)) return { kind: 'reference' };
   // "get that knee looked at": a demonstrative before a noun is a determiner, not a pronoun.
   s = s.replace(DEMONSTRATIVE, (_m, verb: string, noun: string) => `${verb} the ${noun}`);
+  // "Order both": the two things named just before, or nothing rather than a description without its objects.
+  const both = /^(\S+)\s+(?:both|both of them|them both|all of them|them all)\b(.*)$/i.exec(s);
+  if (both) {
+    const pair = lastTwoThings(ctx.earlier);
+    if (pair === null) return null;
+    s = `${both[1]} ${pair}${both[2]}`;
+  }
   const pronoun = OBJECT_PRONOUN.exec(s);
   if (pronoun) {
     if (REFERENCE_VERBS.has(head) && AFTERWORD.test(pronoun[4]!)) return { kind: 'reference' };
@@ -86,6 +95,13 @@ export function phraseTask(body: string, ctx: PhrasingContext): Phrased {
 }
 
 const MAX_WORDS = 14;
+
+/** The last two things named in the last two sentences: "the class voucher and the biography of Churchill". */
+function lastTwoThings(earlier: readonly string[]): string | null {
+  const phrases = earlier.slice(-2).flatMap((sentence) => nounPhrases(sentence.replace(/\b(?:that|this)\s+(?=[a-z])/gi, 'the ')).filter((np) => !np.plural));
+  const last = phrases.slice(-2).map((np) => np.text);
+  return last.length === 2 && last[0] !== last[1] ? `${last[0]} and ${last[1]}` : null;
+}
 
 /** Cuts an overlong description at its last "and" or "with" that leaves a complete task, else at the limit. */
 function shorten(words: string[]): string[] {

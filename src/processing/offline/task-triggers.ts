@@ -19,7 +19,7 @@ interface Trigger {
 }
 
 const ADVERBS = String.raw`(?:(?:really|still|also|just|definitely|actually|first)\s+)*`;
-const SOCIAL = /^(?:do|go|grab|hang|catch|get together|have|meet|see|try|come)\b/i;
+const SOCIAL = /^(?:do|go|grab|hang|catch|get together|have|meet|see|try|come|get (?:dinner|lunch|drinks|a drink|coffee|breakfast|brunch|food|together))\b/i;
 const IMMEDIATE = /^(?:hear|see|confirm|repeat|spell|hold|pass|hand|speak|say|believe|imagine|tell me|give me a|explain|clarify|read me)\b/i;
 const APPOINTMENT = /^\S+\s+(?:dentist|doctor|vet|appointment|checkup|check-up|meeting|class|lesson|game|recital|party|interview|haircut|physio)\b/i;
 /** "It doesn't have to be polished": a reassurance, not a task. */
@@ -31,6 +31,8 @@ const DUE_VERB: Array<[RegExp, string]> = [
 
 const TRIGGERS: readonly Trigger[] = [
   { re: /^(?:please\s+)?remind me (?:to|that i (?:need|have) to)\s+(.+)$/i, kind: 'self' },
+  // "The one thing I still have to do is submit…", "What I do need to do is transfer…"
+  { re: new RegExp(String.raw`^(?:the\s+(?:one\s+|only\s+|last\s+|main\s+|other\s+)?thing|what|all)\s+(?:i|we)\s+${ADVERBS}(?:do\s+)?(?:need|have|got|want)\s+to\s+do\s+(?:\w+\s+)?is\s+(?:to\s+)?(.+)$`, 'i'), kind: 'self' },
   { re: /^(?:don't|do not|dont)\s+(?:let me\s+)?forget\s+to\s+(.+)$/i, kind: 'request' },
   // "Don't forget the dentist on Thursday": an appointment to go to.
   { re: /^(?:don't|do not|dont)\s+forget\s+(?:about\s+)?((?:the|your|my|our)\s+.+)$/i, kind: 'request', rewrite: (m) => forgetNot(m[1]!) },
@@ -50,6 +52,10 @@ const TRIGGERS: readonly Trigger[] = [
   { re: /^i can\s+((?:help|take|handle|do|cover|pick|send|grab|drive|bring|sort|look into|follow up|set up|draft|write|prepare|run|review|fix|update|check|call|email|book|order)\b.*)$/i, kind: 'self' },
   { re: /^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:also\s+)?(.+?)\??$/i, kind: 'request', question: true, rewrite: (m) => (IMMEDIATE.test(m[1]!) ? null : m[1]!) },
   { re: /^please\s+(?!do\b)(.+)$/i, kind: 'request' },
+  // "Let us know by Friday if you need a courtesy car."
+  { re: /^(?:please\s+)?let (?:us|me|them|him|her) know\s+(?:(?:by|before)\s+\S+\s+)?(?:if|whether)\s+(.+)$/i, kind: 'request', rewrite: (m) => `confirm whether ${m[1]}` },
+  // "You can pick it up before six": a collection the other person sets up for the listener.
+  { re: /^you can\s+((?:pick|collect|come and get|come by for|drop off|swing by for)\b.+)$/i, kind: 'request' },
   { re: /^([A-Z][a-z]+)\s*(?:'ll|will|is going to|'s going to)\s+(.+)$/, kind: 'named', nameGroup: 1, rewrite: (m) => (asName(m[1]) ? m[2]! : null) },
   { re: /^(.+?)\s+(?:needs?|has|have)\s+to\s+be\s+([a-z]+ed)\b(.*)$/i, kind: 'group', rewrite: (m) => (NEGATED_SUBJECT.test(m[1]!) ? null : `get ${commonNoun(m[1]!)} ${m[2]}${m[3]}`) },
   { re: /(?:^|,\s*)[a-z]+\s+wants?\s+(.+?)\s+([a-z]+ed)\s*$/i, kind: 'group', rewrite: (m) => `get ${m[1]} ${m[2]}` },
@@ -66,7 +72,8 @@ const TRIGGERS: readonly Trigger[] = [
 /** "the dentist" → "attend the dentist appointment"; anything else ("the candles") waits for what is said about it. */
 function forgetNot(thing: string): string | null {
   const the = thing.replace(/^(?:your|my|our)\b/i, 'the');
-  if (!APPOINTMENT.test(thing)) return null;
+  // "Don't forget your rain jacket": something to bring.
+  if (!APPOINTMENT.test(thing)) return /^your\s+[a-z]/i.test(thing) ? `bring ${thing}` : null;
   return /\b(?:appointment|meeting|class|lesson|game|recital|party|interview|checkup|check-up)\b/i.test(thing) ? `attend ${the}` : `attend ${the} appointment`;
 }
 

@@ -119,7 +119,11 @@ export function stripFillers(sentence: string): string {
   s = s.replace(/(^|[\s,])like,\s*/gi, '$1');
   s = s.replace(/,\s*like\s+(?=(?:a|an|the|\d|two|three|four|five|six|seven|eight|nine|ten)\b)/gi, ', ');
   s = s.replace(/\b(is|are|was|were|be|by|at|about|around|for|it's|that's)\s+like\s+/gi, '$1 ');
-  s = s.replace(/\b([a-z']+)(?:\s+\1\b)+/gi, '$1');
+  s = s.replace(/\b([a-z']+)(?:,?\s+\1\b)+/gi, '$1');
+  // A restarted phrase ("I need to I need to order", "I'll I'll call"): the repeat goes.
+  s = s.replace(/\b((?:[a-z']+\s+){1,3}[a-z']+)\s+\1\b/gi, '$1');
+  // A run-on dictation turns at "what else" and a mid-sentence "oh": a new thought starts there.
+  s = s.replace(/\s+(?:and\s+)?(?:what else|oh,?\s+and|oh)\s+(?=[a-z])/g, '. ');
   // "and, uh, the" loses its filler but keeps the commas around it.
   s = s.replace(/\b(and|or|but|the|a|an|to|of|with|for|in|on|at)\s*,\s+/gi, '$1 ');
   return tidy(s);
@@ -138,7 +142,7 @@ export function tidy(text: string): string {
 
 /** Discourse openers that add nothing at the start of a sentence ("So, okay, yeah, the plan is…"). */
 const OPENER =
-  /^(?:(?:by the way|btw|fyi|oh and|anyhow|in any case|just so you know|so|okay|ok|oh|and|but|well|yeah|yes|yep|no(?=,)|right|alright|anyway|also|then|now|hey|great|cool|nice|perfect|sure|good|look|listen|honestly|actually|basically|wait|ha|haha|oof|hmm|thanks|thank you|one more thing|like(?=,))\b[,.!]?\s*)+/i;
+  /^(?:(?:by the way|btw|fyi|oh and|anyhow|in any case|just so you know|so|okay|ok|oh|and|but|well|yeah|yes|yep|no(?=,)|right|alright|anyway|also|then|now|hey|great|cool|nice|perfect|sure|good|look|listen|honestly|actually|basically|wait|ha|haha|oof|hmm|thanks|thank you|one more thing|like(?=,)|(?:first|second|third|fourth|next|lastly|finally)(?=,)|not yet(?=[,.]|\s+i\b))\b[,.!]?\s*)+/i;
 
 export function stripOpeners(sentence: string): string {
   const stripped = sentence.replace(OPENER, '');

@@ -21,7 +21,7 @@ const KEEP = new Set(
 /** Present-tense verbs that merely end in "ed". */
 const PRESENT_ED = /^(?:need|feed|bleed|speed|breed|succeed|proceed|exceed|heed|seed|weed|shed)$/;
 
-const FIRST_PERSON = /\b(?:I|I'm|I'll|I've|I'd|me|my|mine|myself)\b/;
+const FIRST_PERSON = /\b(?:I|I'm|I'll|I've|I'd)\b|\b(?:me|my|mine|myself)\b/i;
 
 export const hasFirstPerson = (text: string): boolean => FIRST_PERSON.test(text);
 
@@ -86,4 +86,24 @@ function objectForm(token: string, name: string, first: boolean): string {
   const who = first ? name : name.replace(/^The /, 'the ');
   const form = word === 'myself' ? 'themselves' : word === 'me' ? who : `${who}'s`;
   return form + m[2]!;
+}
+
+const SECOND: Record<string, string> = {
+  i: 'you', "i'm": "you're", "i'll": "you'll", "i've": "you've", "i'd": "you'd", me: 'you', my: 'your', mine: 'yours', myself: 'yourself',
+};
+
+/**
+ * The user's own sentence told to them, for an overview that never needs the account's name:
+ * "I'll send Priya the budget and my notes" → "You'll send Priya the budget and your notes".
+ * Null when the sentence already speaks to someone ("I'll text it to you") or quotes speech.
+ */
+export function toSecondPerson(text: string): string | null {
+  if (!hasFirstPerson(text)) return text;
+  if (/["“”]/.test(text) || ADDRESSED.test(text)) return null;
+  const out = text
+    .replace(/\bI am\b/g, 'you are')
+    .replace(/\bI was\b/g, 'you were')
+    .replace(/\bI wasn't\b/g, "you weren't")
+    .replace(/\b(?:I'm|I'll|I've|I'd|I|me|my|mine|myself)\b(?!-)/gi, (w) => SECOND[w.toLowerCase()] ?? w);
+  return out.replace(/^you/, 'You');
 }

@@ -1,4 +1,5 @@
 import type { ProcessingInput } from '../processor.ts';
+import { mediaSpeakers } from './media.ts';
 import { cleanSentences, normalizeText } from './text.ts';
 
 /** One turn of the conversation as the extractors see it. */
@@ -24,6 +25,8 @@ export interface Conversation {
    * are the author's tasks, and first-person statements are the author's.
    */
   monologue: boolean;
+  /** What a television or radio in the background said (left out of the utterances). */
+  background?: string[];
 }
 
 /** "[12:05] Maria: …", "3/14/24, 10:02 - Maria: …", "Maria: …". */
@@ -37,7 +40,8 @@ const NOT_A_SPEAKER = /^(?:subject|re|fwd?|to|from|cc|bcc|date|sent|note|notes|p
 export function toConversation(input: ProcessingInput): Conversation {
   const userName = input.userName?.trim().toLowerCase() ?? null;
   if (input.segments && input.segments.length > 0) {
-    const utterances = input.segments.map((s) => ({
+    const media = mediaSpeakers(input.segments);
+    const utterances = input.segments.filter((s) => !media.has(s.speaker)).map((s) => ({
       speaker: s.speaker,
       name: s.speakerName,
       isUser: s.isUser,
@@ -53,6 +57,7 @@ export function toConversation(input: ProcessingInput): Conversation {
       participants: speakers.size,
       userKnown: anyUser || speakers.size === 1,
       monologue: speakers.size === 1 && utterances.every((u) => u.isUser),
+      background: input.segments.filter((s) => media.has(s.speaker)).map((s) => s.text),
     };
   }
   const labelled = parseLabelledText(input.text, userName);

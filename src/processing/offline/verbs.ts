@@ -13,7 +13,9 @@ export const ACTION_VERBS: ReadonlySet<string> = new Set(
     'keep leave look make mail message move order organize organise pack pair pay phone pick plan post prep prepare ' +
     'present print put read reach refill register remind remove renew rent repair replace reply report request reschedule reserve ' +
     'respond return review run save schedule send set share ship sign sort start submit switch take talk test ' +
-    'text tell transfer update upload vacuum visit walk wash water wrap write'
+    'text tell transfer update upload vacuum visit walk wash water wrap write ' +
+    'assemble paint ice chase host backup back research draft email rebook restart reset revert rotate ' +
+    'inspect measure practise practice study memorize memorise rehearse sweep tidy mow iron polish log track record brush learn revise'
   ).split(' '),
 );
 

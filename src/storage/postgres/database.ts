@@ -12,7 +12,7 @@ import { arrayVectors } from '../repositories/search.repo.ts';
  * default) serves concurrent requests, and migrations take Kysely's migration lock, so instances
  * starting together apply each migration once.
  */
-async function connectPostgres(url: string, poolSize: number): Promise<{ db: Kysely<Database>; schema: string }> {
+async function connectPostgres(url: string, poolSize: number): Promise<{ db: Kysely<Database>; schema: string; pool: pg.Pool }> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
@@ -21,7 +21,7 @@ async function connectPostgres(url: string, poolSize: number): Promise<{ db: Kys
   // without it, a `kysely_migration` table in another schema of the same database is mistaken for ours.
   try {
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    return { db, schema: rows[0]!.schema };
+    return { db, schema: rows[0]!.schema, pool };
   } catch (error) {
     await db.destroy();
     throw error;
@@ -29,8 +29,10 @@ async function connectPostgres(url: string, poolSize: number): Promise<{ db: Kys
 }
 
 export async function createPostgresStorage(url: string, options: { poolSize?: number } = {}): Promise<Storage> {
-  const { db, schema } = await connectPostgres(url, options.poolSize ?? 10);
-  return kyselyStorage(db, migrationProvider, { skipLocked: true, keywordIndex: postgresKeywordIndex, vectors: arrayVectors }, { migrationTableSchema: schema });
+  const { db, schema, pool } = await connectPostgres(url, options.poolSize ?? 10);
+  const storage = await kyselyStorage(db, migrationProvider, { skipLocked: true, keywordIndex: postgresKeywordIndex, vectors: arrayVectors }, { migrationTableSchema: schema });
+  // Read by /metrics at scrape time.
+  return { ...storage, poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) };
 }
 
 /** The same database, migrated the same way, as a bare Kysely instance. */

@@ -93,9 +93,12 @@ export function keywordIndexDdl(): string[] {
   return statements;
 }
 
+/** The tsquery of the query's `i`-th word alone. */
+const termQuery = (query: KeywordQuery, i: number) => `'${query.terms[i]}'${query.prefix && i === query.terms.length - 1 ? ':*' : ''}`;
+
 /** A tsquery: each word quoted (never syntax), any (or every) of them matching. */
 function tsquery(query: KeywordQuery): string {
-  return query.terms.map((t, i) => `'${t}'${query.prefix && i === query.terms.length - 1 ? ':*' : ''}`).join(query.every ? ' & ' : ' | ');
+  return query.terms.map((_, i) => termQuery(query, i)).join(query.every ? ' & ' : ' | ');
 }
 
 export const postgresKeywordIndex: KeywordIndex = {
@@ -103,12 +106,28 @@ export const postgresKeywordIndex: KeywordIndex = {
     if (query.terms.length === 0) return [];
     // The tsquery is written out twice (not cross-joined) so the planner uses the GIN index.
     const q = sql`to_tsquery('english', search_fold(${tsquery(query)}))`;
+    const terms = sql.join(
+      query.terms.map((_, i) => sql`(${sql.lit(i)}, to_tsquery('english', search_fold(${termQuery(query, i)})))`),
+    );
+    // The matches (best by cover density first), then scored as BM25 scores them on SQLite: each
+    // word's frequency in the document (ts_rank, normalised by the document's length; title,
+    // overview and body words weigh 4 : 2 : 1, as on SQLite) weighed by
+    // its rarity among the matches (IDF). ts_rank_cd alone has no IDF, so a name said in every
+    // conversation counted as much as the one rare word that picks out the answer.
     const pool = sql`
-      select d.ref_id as id, d.user_id, ts_rank_cd(d.document, ${q}) as score
-      from search_documents d
-      where d.document @@ ${q} and d.user_id = ${userId} and d.kind = ${kind}
-      order by score desc
-      limit ${poolSize(limit)}`;
+      with matched as (
+        select d.ref_id as id, d.user_id, d.document
+        from search_documents d
+        where d.document @@ ${q} and d.user_id = ${userId} and d.kind = ${kind}
+        order by ts_rank_cd(d.document, ${q}) desc
+        limit ${poolSize(limit)}),
+      terms (n, tq) as (values ${terms}),
+      df as (select t.n, count(*) filter (where m.document @@ t.tq) as hits, count(*) as total
+        from terms t cross join matched m group by t.n)
+      select m.id, m.user_id,
+        sum(ln(1.0 + (df.total - df.hits + 0.5) / (df.hits + 0.5)) * ts_rank(${sql.raw(`'{0.25, 0.25, 0.5, 1.0}'`)}, m.document, t.tq, 1)) as score
+      from matched m cross join terms t join df on df.n = t.n
+      group by m.id, m.user_id`;
     return rankPool(db, kind, query, limit, pool, (haystack, needle) => sql`strpos(search_fold(${haystack}), search_fold(${needle})) > 0`);
   },
 

@@ -32,6 +32,25 @@ export function usersRepository(db: Kysely<Database>): UsersRepository {
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toUser(row);
     },
+    async update(id, changes) {
+      const values = {
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
+      };
+      if (Object.keys(values).length === 0) {
+        return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+      }
+      const result = await db.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async list() {
+      const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'created_at']).orderBy('created_at').orderBy('id').execute();
+      return rows.map(toUser);
+    },
+    async delete(id) {
+      const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
   };
 }
 
@@ -61,6 +80,18 @@ export function sessionsRepository(db: Kysely<Database>): SessionsRepository {
     },
     async delete(tokenHash) {
       await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    },
+    async deleteOthers(userId, keepTokenHash) {
+      const result = await db
+        .deleteFrom('sessions')
+        .where('user_id', '=', userId)
+        .where('token_hash', '<>', keepTokenHash)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async deleteForUser(userId) {
+      const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async deleteExpired(now) {
       const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();

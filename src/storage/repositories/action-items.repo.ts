@@ -88,6 +88,17 @@ export function actionItemsRepository(db: Kysely<Database>): ActionItemsReposito
         .execute();
       return rows.map(toActionItem);
     },
+    async listUpdatedSince(userId, q) {
+      let query = db.selectFrom('action_items').selectAll().where('user_id', '=', userId).where('updated_at', '>=', q.since);
+      const after = q.after;
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb('updated_at', '>', after.updatedAt), eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '>', after.id)])]),
+        );
+      }
+      const rows = await query.orderBy('updated_at', 'asc').orderBy('id', 'asc').limit(q.limit).execute();
+      return rows.map(toActionItem);
+    },
     get,
     async update(userId, id, patch) {
       const result = await db

@@ -11,6 +11,9 @@ import { dailySummariesRepository } from './daily-summaries.repo.ts';
 import { foldersRepository } from './folders.repo.ts';
 import { jobsRepository } from './jobs.repo.ts';
 import { mcpSessionsRepository } from './mcp-sessions.repo.ts';
+import { oauthRepository } from './oauth.repo.ts';
+import { userDataRepository } from './user-data.repo.ts';
+import { receiversRepository } from './receivers.repo.ts';
 import { searchRepository, type KeywordIndex, type VectorCodec } from './search.repo.ts';
 
 /** What differs between databases, as capabilities rather than `if (postgres)`. */
@@ -41,5 +44,8 @@ export function createRepositories(db: Kysely<Database>, capabilities: DialectCa
     jobs: jobsRepository(db, capabilities),
     search: searchRepository(db, capabilities.keywordIndex, capabilities.vectors),
     mcpSessions: mcpSessionsRepository(db),
+    oauth: oauthRepository(db),
+    userData: userDataRepository(db),
+    receivers: receiversRepository(db),
   };
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Job } from '../../jobs/jobs.types.ts';
+import type { Job, JobKindStats } from '../../jobs/jobs.types.ts';
 import type { Database, JobsTable } from '../schema.ts';
 import type { JobsRepository } from '../storage.ts';
 import { fromJson } from './rows.ts';
@@ -135,6 +135,53 @@ export function jobsRepository(db: Kysely<Database>, capabilities: { skipLocked:
         .where('lease_owner', '=', owner)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+    async stats(now) {
+      const rows = await db
+        .selectFrom('jobs')
+        .select((eb) => [
+          'kind',
+          'status',
+          eb.fn.countAll<number | string>().as('count'),
+          eb.fn
+            .min<string | null>(eb.case().when(eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)])).then(eb.ref('run_at')).end())
+            .as('oldest_due'),
+        ])
+        .groupBy(['kind', 'status'])
+        .execute();
+      const byKind = new Map<string, JobKindStats>();
+      for (const row of rows) {
+        const stats = byKind.get(row.kind) ?? { kind: row.kind, queued: 0, running: 0, failed: 0, oldestDueRunAt: null };
+        const status = row.status as Job['status'];
+        stats[status] += Number(row.count);
+        if (row.oldest_due !== null) stats.oldestDueRunAt = row.oldest_due;
+        byKind.set(row.kind, stats);
+      }
+      return [...byKind.values()];
+    },
+    async retry(id, now) {
+      const job = await db.selectFrom('jobs').select(['status', 'dedupe_key']).where('id', '=', id).executeTakeFirst();
+      if (!job || job.status !== 'failed') return 'not-found';
+      // An identical job already waiting does the same work: the failed copy is dropped instead.
+      if (job.dedupe_key !== null) {
+        const twin = await db
+          .selectFrom('jobs')
+          .select('id')
+          .where('dedupe_key', '=', job.dedupe_key)
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        if (twin) {
+          await db.deleteFrom('jobs').where('id', '=', id).where('status', '=', 'failed').execute();
+          return 'superseded';
+        }
+      }
+      const result = await db
+        .updateTable('jobs')
+        .set({ status: 'queued', attempts: 0, run_at: now, lease_owner: null, lease_until: null, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0 ? 'queued' : 'not-found';
     },
     async list(filter) {
       let query = db.selectFrom('jobs').selectAll();

@@ -16,6 +16,13 @@ export interface SearchableTable {
   embedded: string[];
   /** The text shown to the user (alias `src`); words found in it as typed rank higher. */
   surface: string;
+  /**
+   * How much higher a document ranks when all the query's words are in its surface as typed.
+   * None for conversations: their surface is a title and overview drawn from the transcript, so
+   * it favours the conversations whose summary happens to repeat a question's words over the
+   * one whose transcript answers it (measured on the long conversation history).
+   */
+  typedBoost: number;
   /** Which rows searches may return (alias `src`); the rest stay indexed, as they may become visible again. */
   visible: string;
 }
@@ -26,6 +33,7 @@ export const SEARCHABLE: Record<SearchKind, SearchableTable> = {
     columns: ['content', 'tags'],
     embedded: ['content'],
     surface: 'src.content',
+    typedBoost: 0.5,
     visible: 'src.invalid_at is null and (src.user_review is null or src.user_review = 1)',
   },
   conversation: {
@@ -33,6 +41,7 @@ export const SEARCHABLE: Record<SearchKind, SearchableTable> = {
     columns: ['title', 'overview', 'text', 'transcript_segments'],
     embedded: ['title', 'overview'],
     surface: `src.title || ' ' || src.overview`,
+    typedBoost: 0,
     visible: `src.status = 'completed' and src.discarded = 0`,
   },
   action_item: {
@@ -40,6 +49,7 @@ export const SEARCHABLE: Record<SearchKind, SearchableTable> = {
     columns: ['description'],
     embedded: ['description'],
     surface: 'src.description',
+    typedBoost: 0.5,
     visible: '1 = 1',
   },
 };
@@ -71,7 +81,7 @@ export async function rankPool(
     sql` + `,
   );
   const { rows } = await sql<{ id: string; score: number | string }>`
-    select c.id, c.score * (1.0 + 0.5 * (${asTyped}) / ${query.terms.length}) as score
+    select c.id, c.score * (1.0 + ${sql.raw(source.typedBoost.toFixed(2))} * (${asTyped}) / ${query.terms.length}) as score
     from (${pool}) c
     join ${sql.table(source.table)} src on src.user_id = c.user_id and src.id = c.id
     where ${sql.raw(source.visible)}

@@ -5,6 +5,9 @@ import * as search from './0003-search.ts';
 import * as mcp from './0004-mcp.ts';
 import * as listIndexes from './0005-list-indexes.ts';
 import * as memoryListAnchors from './0007-memory-list-anchors.ts';
+import * as mcpOAuth from './0008-mcp-oauth.ts';
+import * as importCheckpoints from './0009-import-checkpoints.ts';
+import * as receivers from './0010-receivers.ts';
 
 /**
  * Forward-only PostgreSQL migrations (the SQLite adapter has its own, table for table), applied in name order at start-up (and by `omi-dev-api migrate`).
@@ -17,6 +20,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-mcp': mcp,
   '0005-list-indexes': listIndexes,
   '0007-memory-list-anchors': memoryListAnchors,
+  '0008-mcp-oauth': mcpOAuth,
+  '0009-import-checkpoints': importCheckpoints,
+  '0010-receivers': receivers,
 };
 
 export const migrationProvider: MigrationProvider = {
