@@ -1,3 +1,5 @@
+import type { TranscriptSegment } from '../conversations/conversations.types.ts';
+
 /** The three Omi developer webhooks this server receives. */
 export const RECEIVER_KINDS = ['memory_created', 'realtime_transcript', 'day_summary'] as const;
 export type ReceiverKind = (typeof RECEIVER_KINDS)[number];
@@ -13,17 +15,8 @@ export interface InboxEntry {
   receivedAt: string;
 }
 
-/** A live transcript segment as the realtime webhook sends it (times in seconds from the session's start). */
-export interface LiveSegment {
-  id: string;
-  text: string;
-  speaker: string;
-  speakerId: number;
-  isUser: boolean;
-  personId: string | null;
-  start: number;
-  end: number;
-}
+/** A live transcript segment as the realtime webhook sends it (times in seconds from the session's start): a stored segment's shape. */
+export type LiveSegment = TranscriptSegment;
 
 export interface BufferedSegment {
   segment: LiveSegment;
